@@ -1,0 +1,56 @@
+package web
+
+import (
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// WantsJSON reports whether the response should be JSON rather than a page.
+func WantsJSON(c *fiber.Ctx) bool {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMEApplicationJSON
+}
+
+// ErrorBody is the JSON shape of every error.
+type ErrorBody struct {
+	Error  string            `json:"error"`
+	Code   string            `json:"code"`
+	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// ErrorHandler is the one exit for failed requests: JSON for API callers, a page otherwise.
+func ErrorHandler(log *slog.Logger, r *Renderer) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		LogIfInternal(log, c, err)
+		status := Status(err)
+		body := ErrorBody{Error: ErrorMessage(err), Code: ErrorCode(err)}
+		if e, ok := err.(*Error); ok {
+			body.Fields = e.Fields
+		}
+		if WantsJSON(c) || r == nil {
+			return c.Status(status).JSON(body)
+		}
+		p := Page{Title: "出错了", Data: body}
+		if v, ok := c.Locals(ViewerKey).(*Viewer); ok {
+			p.User = v
+		}
+		if rerr := r.Render(c, status, "error", p); rerr != nil {
+			log.Error("render error page", "err", rerr)
+			return c.Status(status).SendString(body.Error)
+		}
+		return nil
+	}
+}
+
+// ViewerKey is the c.Locals key under which the signed-in viewer is kept for the frame.
+const ViewerKey = "viewer"
+
+func sortStrings(s []string) []string {
+	sort.Strings(s)
+	return s
+}

@@ -1,0 +1,206 @@
+package rbac
+
+import (
+	"crypto/subtle"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"clerkskill/app/web"
+)
+
+// SessionCookie is the name of the cookie that carries the session token.
+const SessionCookie = "clerkskill_session"
+
+const (
+	principalKey = "principal"
+	viaCookieKey = "via_cookie"
+)
+
+// Guards identifies callers and builds the guard each route names.
+type Guards struct {
+	store  *Store
+	policy SessionPolicy
+	secure bool // cookies only over HTTPS
+}
+
+// NewGuards returns the guards for routes served by store.
+func NewGuards(store *Store, policy SessionPolicy, secureCookies bool) *Guards {
+	return &Guards{store: store, policy: policy, secure: secureCookies}
+}
+
+// Policy returns the session policy in force.
+func (g *Guards) Policy() SessionPolicy { return g.policy }
+
+// Identify is app-wide middleware: it resolves a bearer token or the session cookie into a
+// principal. It never refuses a request; the route's guard decides.
+func (g *Guards) Identify(c *fiber.Ctx) error {
+	token, viaCookie := credentials(c)
+	if token == "" {
+		return c.Next()
+	}
+	p, err := g.store.Authenticate(c.UserContext(), g.policy, token)
+	if web.ErrorCode(err) == web.EUNAUTH {
+		if viaCookie {
+			g.clearCookie(c)
+		}
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(principalKey, p)
+	c.Locals(viaCookieKey, viaCookie)
+	c.Locals(web.ViewerKey, &web.Viewer{ID: p.User.ID, Username: p.User.Username,
+		DisplayName: p.User.DisplayName, Roles: p.Roles})
+	return c.Next()
+}
+
+func credentials(c *fiber.Ctx) (token string, viaCookie bool) {
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")), false
+	}
+	if v := c.Cookies(SessionCookie); v != "" {
+		return strings.Clone(v), true
+	}
+	return "", false
+}
+
+// PrincipalOf returns the caller, nil when anonymous.
+func PrincipalOf(c *fiber.Ctx) *Principal {
+	p, _ := c.Locals(principalKey).(*Principal)
+	return p
+}
+
+// CSRFToken returns the token forms must echo, "" when anonymous.
+func CSRFToken(c *fiber.Ctx) string {
+	if p := PrincipalOf(c); p != nil && p.Session != nil {
+		return p.Session.CSRFToken
+	}
+	return ""
+}
+
+type guard struct {
+	rule string
+	fn   fiber.Handler
+}
+
+func (x guard) Handle(c *fiber.Ctx) error { return x.fn(c) }
+func (x guard) Rule() string              { return x.rule }
+
+// Public lets anyone through; unsafe methods must come from this site.
+func (g *Guards) Public() web.Guard {
+	return guard{"public", func(c *fiber.Ctx) error {
+		if isUnsafe(c.Method()) && !sameOrigin(c) {
+			return web.Errorf(web.EFORBIDDEN, "请求来源不明，已拒绝")
+		}
+		return c.Next()
+	}}
+}
+
+// SignedIn lets any signed-in account through.
+func (g *Guards) SignedIn() web.Guard {
+	return guard{"signed-in", func(c *fiber.Ctx) error {
+		if ok, err := g.admit(c, true); !ok {
+			return err
+		}
+		return c.Next()
+	}}
+}
+
+// Require lets through callers who may do act on obj somewhere; handlers then limit the
+// work to ScopeOf(c) and check each object's unit with Check.
+func (g *Guards) Require(obj, act string) web.Guard {
+	return guard{obj + ":" + act, func(c *fiber.Ctx) error {
+		if ok, err := g.admit(c, false); !ok {
+			return err
+		}
+		s := g.store.enf.Scope(PrincipalOf(c).User.ID, obj, act)
+		if s.Empty() {
+			return web.Errorf(web.EFORBIDDEN, "您没有权限执行此操作")
+		}
+		c.Locals("scope:"+obj+":"+act, s)
+		return c.Next()
+	}}
+}
+
+// admit refuses anonymous callers (browsers are redirected to the login page) and
+// cross-site form posts; a browser that must change its password is sent to do so first.
+// It reports whether the request may go on; when not, err is what to return.
+func (g *Guards) admit(c *fiber.Ctx, passwordPageOK bool) (ok bool, err error) {
+	p := PrincipalOf(c)
+	if p == nil {
+		if web.WantsJSON(c) {
+			return false, web.Errorf(web.EUNAUTH, "请先登录")
+		}
+		return false, c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	if via, _ := c.Locals(viaCookieKey).(bool); via && isUnsafe(c.Method()) && !validCSRF(c, p.Session) {
+		return false, web.Errorf(web.EFORBIDDEN, "页面已过期，请刷新后重试")
+	}
+	if p.User.MustChangePassword && !passwordPageOK && !web.WantsJSON(c) {
+		return false, c.Redirect("/password", fiber.StatusSeeOther)
+	}
+	return true, nil
+}
+
+// ScopeOf returns the subtrees the route's guard found for obj:act.
+func ScopeOf(c *fiber.Ctx, obj, act string) Scope {
+	s, _ := c.Locals("scope:" + obj + ":" + act).(Scope)
+	return s
+}
+
+// Check is the object-level rule: the caller may do act on obj at the unit with path.
+// Objects the caller cannot even read answer not-found, so ids reveal nothing.
+func (g *Guards) Check(c *fiber.Ctx, path, obj, act string) error {
+	uid := PrincipalOf(c).User.ID
+	if g.store.enf.Allowed(uid, path, obj, act) {
+		return nil
+	}
+	if act != "read" && g.store.enf.Allowed(uid, path, obj, "read") {
+		return web.Errorf(web.EFORBIDDEN, "您没有权限修改该记录")
+	}
+	return web.Errorf(web.ENOTFOUND, "记录不存在")
+}
+
+// Can reports whether the caller may do act on obj at path, for showing or hiding controls.
+func (g *Guards) Can(c *fiber.Ctx, path, obj, act string) bool {
+	p := PrincipalOf(c)
+	return p != nil && g.store.enf.Allowed(p.User.ID, path, obj, act)
+}
+
+func isUnsafe(method string) bool {
+	return method != fiber.MethodGet && method != fiber.MethodHead && method != fiber.MethodOptions
+}
+
+func validCSRF(c *fiber.Ctx, s *Session) bool {
+	got := c.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("_csrf")
+	}
+	return s != nil && got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRFToken)) == 1
+}
+
+// sameOrigin accepts requests whose Origin (or Referer) is this site, and those that send
+// neither (non-browser clients, which cannot be driven by another site).
+func sameOrigin(c *fiber.Ctx) bool {
+	base := c.BaseURL()
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		return o == base
+	}
+	if r := c.Get(fiber.HeaderReferer); r != "" {
+		return r == base || strings.HasPrefix(r, base+"/")
+	}
+	return true
+}
+
+func (g *Guards) setCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true,
+		Secure: g.secure, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: int(g.policy.Absolute.Seconds())})
+}
+
+func (g *Guards) clearCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true,
+		Secure: g.secure, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: -1})
+}

@@ -1,0 +1,210 @@
+package rbac
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"clerkskill/app/db"
+	"clerkskill/app/web"
+)
+
+// Session is a signed-in browser or API client. The id stored is the SHA-256 of the token
+// the client holds, so a copy of the table opens no session.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions,alias:ss"`
+
+	ID         string    `bun:"id,pk" json:"-"`
+	UserID     int64     `bun:"user_id" json:"user_id"`
+	CSRFToken  string    `bun:"csrf_token" json:"-"`
+	IP         string    `bun:"ip" json:"ip"`
+	UserAgent  string    `bun:"user_agent" json:"user_agent"`
+	CreatedAt  time.Time `bun:"created_at" json:"created_at"`
+	LastSeenAt time.Time `bun:"last_seen_at" json:"last_seen_at"`
+}
+
+// SessionPolicy sets how long sessions live and how logins are throttled.
+type SessionPolicy struct {
+	Idle            time.Duration // ended after this long without a request
+	Absolute        time.Duration // ended this long after login, whatever the activity
+	FailuresPerUser int           // failed logins for one account within Window before refusal
+	FailuresPerIP   int           // failed logins from one address within Window before refusal
+	Window          time.Duration
+}
+
+// DefaultSessionPolicy is what a fresh install uses.
+var DefaultSessionPolicy = SessionPolicy{
+	Idle: 30 * time.Minute, Absolute: 12 * time.Hour,
+	FailuresPerUser: 5, FailuresPerIP: 30, Window: 15 * time.Minute,
+}
+
+// Principal is who a request acts for.
+type Principal struct {
+	User    *User
+	Session *Session // nil when an API token authenticated the request
+	Roles   []string
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// LoginAttempt is one recorded try, kept for throttling.
+type LoginAttempt struct {
+	bun.BaseModel `bun:"table:login_attempts,alias:la"`
+
+	ID       int64     `bun:"id,pk,autoincrement"`
+	Username string    `bun:"username"`
+	IP       string    `bun:"ip"`
+	OK       bool      `bun:"ok"`
+	At       time.Time `bun:"at"`
+}
+
+var errBadLogin = web.Errorf(web.EUNAUTH, "用户名或密码错误")
+
+// dummyHash is checked when the account does not exist, so timing does not tell.
+var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3r5u5gqL7h2n0b5x6y0q9kV3cQk0b0ZyZk5vK2FhS0E"
+
+// Login checks a password and opens a new session, returning the token the client keeps.
+func (s *Store) Login(ctx context.Context, p SessionPolicy, username, password, ip, ua string) (string, *Principal, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	if err := s.checkThrottle(ctx, p, username, ip); err != nil {
+		return "", nil, err
+	}
+	u, err := s.FindUserByUsername(ctx, username)
+	if err != nil && web.ErrorCode(err) != web.ENOTFOUND {
+		return "", nil, err
+	}
+	ok, err := s.verify(ctx, u, password)
+	if err != nil {
+		return "", nil, err
+	}
+	if rerr := s.recordAttempt(ctx, username, ip, ok); rerr != nil {
+		return "", nil, rerr
+	}
+	if !ok {
+		return "", nil, errBadLogin
+	}
+	return s.openSession(ctx, u, ip, ua)
+}
+
+func (s *Store) verify(ctx context.Context, u *User, password string) (bool, error) {
+	if u.ID == 0 || !u.Active {
+		_, err := CheckPassword(ctx, dummyHash, password)
+		return false, err
+	}
+	return CheckPassword(ctx, u.PasswordHash, password)
+}
+
+func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, username, ip string) error {
+	since := s.now().Add(-p.Window)
+	last := new(LoginAttempt)
+	err := s.db.NewSelect().Model(last).Where("username = ? AND ok = ? AND at > ?", username, true, since).
+		OrderExpr("at DESC").Limit(1).Scan(ctx)
+	switch {
+	case err == nil:
+		since = last.At
+	case !db.IsNoRows(err):
+		return err
+	}
+	byUser, err := s.db.NewSelect().Model((*LoginAttempt)(nil)).
+		Where("username = ? AND ok = ? AND at > ?", username, false, since).Count(ctx)
+	if err != nil {
+		return err
+	}
+	byIP, err := s.db.NewSelect().Model((*LoginAttempt)(nil)).
+		Where("ip = ? AND ok = ? AND at > ?", ip, false, s.now().Add(-p.Window)).Count(ctx)
+	if err != nil {
+		return err
+	}
+	if byUser >= p.FailuresPerUser || byIP >= p.FailuresPerIP {
+		return web.Errorf(web.ETHROTTLED, "登录失败次数过多，请%d分钟后再试", int(p.Window.Minutes()))
+	}
+	return nil
+}
+
+func (s *Store) recordAttempt(ctx context.Context, username, ip string, ok bool) error {
+	_, err := s.db.NewInsert().Model(&LoginAttempt{Username: username, IP: ip, OK: ok, At: s.now()}).Exec(ctx)
+	return err
+}
+
+func (s *Store) openSession(ctx context.Context, u *User, ip, ua string) (string, *Principal, error) {
+	token := randomToken(32)
+	now := s.now()
+	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(24), IP: ip,
+		UserAgent: truncate(ua, 200), CreatedAt: now, LastSeenAt: now}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(sess).Exec(ctx); err != nil {
+			return err
+		}
+		_, err := tx.NewUpdate().Model(u).Set("last_login_at = ?", now).WherePK().Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, &Principal{User: u, Session: sess, Roles: s.enf.Roles(u.ID)}, nil
+}
+
+// Authenticate resolves a session token, ending it when idle or too old. A request more
+// than a minute after the last one moves last_seen_at, so reads stay reads.
+func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string) (*Principal, error) {
+	if strings.HasPrefix(token, apiTokenPrefix) {
+		return s.authenticateAPIToken(ctx, token)
+	}
+	sess := new(Session)
+	err := s.db.NewSelect().Model(sess).Where("id = ?", hashToken(token)).Scan(ctx)
+	if err != nil {
+		return nil, unauthorized(err)
+	}
+	now := s.now()
+	if now.Sub(sess.LastSeenAt) > p.Idle || now.Sub(sess.CreatedAt) > p.Absolute {
+		_, _ = s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
+		return nil, web.Errorf(web.EUNAUTH, "登录已过期，请重新登录")
+	}
+	u, err := s.FindUserByID(ctx, sess.UserID)
+	if err != nil || !u.Active {
+		return nil, web.Errorf(web.EUNAUTH, "账户已停用")
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		sess.LastSeenAt = now
+		_, _ = s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx)
+	}
+	return &Principal{User: u, Session: sess, Roles: s.enf.Roles(u.ID)}, nil
+}
+
+func unauthorized(err error) error {
+	if db.IsNoRows(err) {
+		return web.Errorf(web.EUNAUTH, "请先登录")
+	}
+	return err
+}
+
+// Logout ends one session.
+func (s *Store) Logout(ctx context.Context, sess *Session) error {
+	_, err := s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
+	return err
+}
+
+// PruneExpired deletes sessions past their absolute lifetime and old login attempts.
+func (s *Store) PruneExpired(ctx context.Context, p SessionPolicy) error {
+	now := s.now()
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).
+		Where("created_at < ? OR last_seen_at < ?", now.Add(-p.Absolute), now.Add(-p.Idle)).Exec(ctx); err != nil {
+		return err
+	}
+	_, err := s.db.NewDelete().Model((*LoginAttempt)(nil)).Where("at < ?", now.Add(-24*time.Hour)).Exec(ctx)
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
