@@ -49,6 +49,9 @@ type Principal struct {
 	Roles   []string
 }
 
+// HasRole reports whether the principal holds role at any unit.
+func (p *Principal) HasRole(role string) bool { return contains(p.Roles, role) }
+
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -122,7 +125,7 @@ func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, username, ip
 	if err != nil {
 		return err
 	}
-	if byUser >= p.FailuresPerUser || byIP >= p.FailuresPerIP {
+	if int(byUser) >= p.FailuresPerUser || int(byIP) >= p.FailuresPerIP {
 		return web.Errorf(web.ETHROTTLED, "登录失败次数过多，请%d分钟后再试", int(p.Window.Minutes()))
 	}
 	return nil

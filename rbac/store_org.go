@@ -174,7 +174,8 @@ func refuseIfBusy(ctx context.Context, tx bun.IDB, o *OrgUnit, verb string, only
 		if onlyActive {
 			q = q.Where("active = ?", true)
 		}
-		return q.Count(ctx)
+		n, err := q.Count(ctx)
+		return int(n), err
 	}
 	children, err := count("org_units", "parent_id")
 	if err != nil {

@@ -49,8 +49,8 @@ func (s *Store) FindStaff(ctx context.Context, f StaffFilter) ([]*Staff, int, er
 	if f.Active != nil {
 		q = q.Where("s.active = ?", *f.Active)
 	}
-	n, err := q.Order("s.emp_no").Offset(f.Page.Offset).Limit(f.Page.Limit).ScanAndCount(ctx)
-	return out, n, err
+	n, err := q.Order("s.emp_no").Offset(int64(f.Page.Offset)).Limit(int64(f.Page.Limit)).ScanAndCount(ctx)
+	return out, int(n), err
 }
 
 // NewStaff is what HR enters to add a person; an account is opened with it.
@@ -237,4 +237,20 @@ func (s *Store) syncAccount(ctx context.Context, tx bun.Tx, st *Staff, oldOrg in
 		_, err = tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", u.ID).Exec(ctx)
 	}
 	return u.ID, err
+}
+
+// StaffCounts summarises a roster.
+type StaffCounts struct {
+	Total  int `bun:"total" json:"total"`
+	Active int `bun:"active" json:"active"`
+}
+
+// CountStaff counts staff in scope, all and active.
+func (s *Store) CountStaff(ctx context.Context, scope Scope) (StaffCounts, error) {
+	var out StaffCounts
+	q := s.db.NewSelect().TableExpr("staff AS s").Join("JOIN org_units AS org ON org.id = s.org_id").
+		ColumnExpr("COUNT(*) AS total").
+		ColumnExpr("COALESCE(SUM(CASE WHEN s.active THEN 1 ELSE 0 END), 0) AS active")
+	err := scope.Where(q, "org.path").Scan(ctx, &out)
+	return out, err
 }

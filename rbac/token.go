@@ -77,4 +77,3 @@ func (s *Store) authenticateAPIToken(ctx context.Context, token string) (*Princi
 	}
 	return &Principal{User: u, Roles: s.enf.Roles(u.ID)}, nil
 }
-

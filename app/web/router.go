@@ -49,4 +49,6 @@ func (rt *Router) Patch(path string, g Guard, h fiber.Handler) { rt.add(fiber.Me
 func (rt *Router) Put(path string, g Guard, h fiber.Handler) { rt.add(fiber.MethodPut, path, g, h) }
 
 // Delete registers a DELETE route.
-func (rt *Router) Delete(path string, g Guard, h fiber.Handler) { rt.add(fiber.MethodDelete, path, g, h) }
+func (rt *Router) Delete(path string, g Guard, h fiber.Handler) {
+	rt.add(fiber.MethodDelete, path, g, h)
+}

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"fmt"
+
+	"clerkskill/rbac"
+)
+
+// bootstrap runs at serve: with --demo it fills an empty store with the demo dataset;
+// otherwise the first start creates an admin and prints its one-time password.
+func bootstrap(env Env, cfg Config, srv *Server) error {
+	if cfg.Demo {
+		return seedDemo(env, srv)
+	}
+	pw, err := srv.RBAC.Bootstrap(env.Ctx, "政务服务中心", cfg.AdminPassword)
+	if err != nil || pw == "" {
+		return err
+	}
+	if cfg.AdminPassword != "" {
+		fmt.Fprintln(env.Stdout, "created account admin with the password from CLERKSKILL_ADMIN_PASSWORD")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "created account admin; one-time password: %s (change it at first login)\n", pw)
+	return nil
+}
+
+func seedDemo(env Env, srv *Server) error {
+	accounts, err := srv.RBAC.SeedDemo(env.Ctx)
+	if err != nil {
+		return err
+	}
+	if accounts == nil {
+		fmt.Fprintln(env.Stdout, "demo: store already has data; demo accounts (if seeded earlier) keep password", rbac.DemoPassword)
+		return nil
+	}
+	fmt.Fprintln(env.Stdout, "demo dataset loaded. Demo logins (password "+rbac.DemoPassword+", demo mode only):")
+	for _, a := range accounts {
+		fmt.Fprintf(env.Stdout, "  %-16s %-10s %s\n", a.Username, a.Role, a.Org)
+	}
+	fmt.Fprintln(env.Stdout, "  clerk001 … clerk300 are all clerks (综窗人员).")
+	return nil
+}

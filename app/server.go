@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/uptrace/bun"
+
+	"clerkskill/app/db"
+	"clerkskill/app/web"
+	"clerkskill/rbac"
+)
+
+// Server is the wired service: the Fiber app, its route table and the stores behind it.
+type Server struct {
+	App    *fiber.App
+	Routes []web.Route
+	DB     *bun.DB
+	RBAC   *rbac.Store
+	Guards *rbac.Guards
+	cfg    Config
+	log    *slog.Logger
+}
+
+// NewServer wires stores, guards, handlers and routes over an open, migrated database.
+func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now func() time.Time) (*Server, error) {
+	pages, err := web.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	store, err := rbac.NewStore(d, now)
+	if err != nil {
+		return nil, err
+	}
+	policy := rbac.DefaultSessionPolicy
+	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionAbsolute
+	s := &Server{DB: d, RBAC: store, Guards: rbac.NewGuards(store, policy, cfg.SecureCookies), cfg: cfg, log: log}
+	s.App = fiber.New(fiber.Config{
+		AppName: "clerkskill", ErrorHandler: web.ErrorHandler(log, pages),
+		BodyLimit: cfg.BodyLimitMB << 20, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
+		IdleTimeout: 2 * time.Minute, ProxyHeader: cfg.ProxyHeader,
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0, TrustedProxies: cfg.TrustedProxies,
+		DisableStartupMessage: true,
+	})
+	s.middleware()
+	s.routes(pages)
+	return s, nil
+}
+
+func (s *Server) middleware() {
+	s.App.Use(recover.New(recover.Config{EnableStackTrace: true}))
+	s.App.Use(requestid.New())
+	s.App.Use(securityHeaders)
+	s.App.Use(newMetrics().middleware)
+	s.App.Use(requestLog(s.log))
+	s.App.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(web.StaticFS()), MaxAge: 365 * 24 * 3600}))
+	s.App.Use(s.Guards.Identify)
+}
+
+// routes is the whole route table: operations endpoints, then each package's routes.
+func (s *Server) routes(pages *web.Renderer) {
+	r := web.NewRouter(s.App, &s.Routes)
+	public := s.Guards.Public()
+	r.Get("/healthz", public, func(c *fiber.Ctx) error { return c.SendString("ok") })
+	r.Get("/readyz", public, s.ready)
+	r.Get("/metrics", public, metricsHandler())
+	r.Get("/api/v1/openapi.json", public, s.openAPI)
+	rbac.NewHandler(s.RBAC, s.Guards, pages).Routes(r)
+}
+
+// ready answers 200 when the database answers and its schema is current.
+func (s *Server) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := db.CheckCurrent(ctx, s.DB); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("not ready")
+	}
+	return c.SendString("ready")
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+	return c.Next()
+}
+
+func requestLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		if err != nil {
+			status = web.Status(err)
+		}
+		log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+			"ms", time.Since(start).Milliseconds(), "request_id", c.Locals("requestid"))
+		return err
+	}
+}
+
+// Serve listens on ln until ctx ends, then drains in-flight requests.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	done := make(chan error, 1)
+	go func() { done <- s.App.Listener(ln) }()
+	go s.janitor(ctx)
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		s.log.Info("shutting down")
+		return s.App.ShutdownWithTimeout(15 * time.Second)
+	}
+}
+
+// janitor prunes expired sessions and old login attempts.
+func (s *Server) janitor(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.RBAC.PruneExpired(ctx, s.Guards.Policy()); err != nil {
+				s.log.Warn("prune sessions", "err", err)
+			}
+		}
+	}
+}
+
+func newLogger(cfg Config, env Env) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, nil))
+}
+
+func runServe(env Env, args []string) error {
+	cfg, err := loadEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the demo dataset into an empty store")
+	cfg.storeFlags(fs)
+	if err := parseFlags(fs, env, args); err != nil {
+		return err
+	}
+	log := newLogger(cfg, env)
+	d, err := openStore(env.Ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return serve(env, cfg, d, log)
+}
+
+func serve(env Env, cfg Config, d *bun.DB, log *slog.Logger) error {
+	srv, err := NewServer(env.Ctx, cfg, d, log, nil)
+	if err != nil {
+		return err
+	}
+	if err := bootstrap(env, cfg, srv); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(env.Stdout, "clerkskill %s\n%s\nlistening on http://%s\n", Version, cfg, ln.Addr())
+	if f, ok := env.Stdout.(*os.File); ok {
+		_ = f.Sync()
+	}
+	return srv.Serve(env.Ctx, ln)
+}

@@ -1,0 +1,419 @@
+package rbac
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"clerkskill/app/web"
+)
+
+type staffListPage struct {
+	Staff  []*Staff
+	Pager  web.Pager
+	Filter staffQuery
+	Orgs   []*OrgUnit
+	Types  []EmploymentType
+	CanAdd bool
+}
+
+type staffQuery struct {
+	Q      string `query:"q"`
+	OrgID  int64  `query:"org"`
+	Type   string `query:"type"`
+	Status string `query:"status"` // "", "active", "inactive"
+	Offset int    `query:"offset"`
+	Limit  int    `query:"limit"`
+}
+
+// filter turns query parameters into a store filter within the caller's scope.
+func (h *Handler) staffFilter(c *fiber.Ctx) (StaffFilter, staffQuery, error) {
+	var q staffQuery
+	if err := c.QueryParser(&q); err != nil {
+		return StaffFilter{}, q, web.Errorf(web.EINVALID, "查询参数无效")
+	}
+	f := StaffFilter{Scope: ScopeOf(c, "staff", "read"), Query: q.Q, EmploymentType: EmploymentType(q.Type),
+		Page: Page{Offset: q.Offset, Limit: q.Limit}}
+	if q.Status != "" {
+		active := q.Status == "active"
+		f.Active = &active
+	}
+	if q.OrgID > 0 {
+		o, err := h.store.FindOrgByID(c.UserContext(), q.OrgID)
+		if err != nil {
+			return f, q, err
+		}
+		f.Under = o.Path
+	}
+	return f, q, nil
+}
+
+func (h *Handler) listStaff(c *fiber.Ctx) error {
+	f, q, err := h.staffFilter(c)
+	if err != nil {
+		return err
+	}
+	list, total, err := h.store.FindStaff(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	orgs, err := h.store.FindOrgs(c.UserContext(), OrgFilter{Scope: f.Scope})
+	if err != nil {
+		return err
+	}
+	h.maskUnlessAllowed(c, list)
+	page := f.Page.normalize()
+	data := staffListPage{Staff: list, Filter: q, Orgs: orgs, Types: EmploymentTypes,
+		Pager:  web.Pager{Offset: page.Offset, Limit: page.Limit, Total: total, Query: staffQueryString(q)},
+		CanAdd: !h.store.enf.Scope(actor(c), "staff", "write").Empty()}
+	return h.render(c, "staff_list", "人员花名册", data)
+}
+
+func staffQueryString(q staffQuery) string {
+	v := url.Values{}
+	for k, x := range map[string]string{"q": q.Q, "type": q.Type, "status": q.Status} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if q.OrgID > 0 {
+		v.Set("org", strconv.FormatInt(q.OrgID, 10))
+	}
+	return v.Encode()
+}
+
+// maskUnlessAllowed masks national ID numbers the caller may not see whole.
+func (h *Handler) maskUnlessAllowed(c *fiber.Ctx, list []*Staff) {
+	for i, s := range list {
+		if s.Org == nil || !h.guards.Can(c, s.Org.Path, "staff", "pii") {
+			list[i] = s.WithMaskedID()
+		}
+	}
+}
+
+// staffParam loads the staff member named in the path and applies the object-level rule.
+func (h *Handler) staffParam(c *fiber.Ctx, act string) (*Staff, error) {
+	id, err := ParseID(c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := h.store.FindStaffByID(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	return st, h.guards.Check(c, st.Org.Path, "staff", act)
+}
+
+type staffShowPage struct {
+	Staff     *Staff
+	Account   *User
+	Grants    []*Grant
+	CanEdit   bool
+	Roles     []string // roles the caller may grant here
+	Orgs      []*OrgUnit
+	OneTimePW string
+}
+
+func (h *Handler) showStaff(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "read")
+	if err != nil {
+		return err
+	}
+	return h.renderStaff(c, st, "")
+}
+
+func (h *Handler) renderStaff(c *fiber.Ctx, st *Staff, oneTimePW string) error {
+	data := staffShowPage{Staff: st, CanEdit: h.guards.Can(c, st.Org.Path, "staff", "write"), OneTimePW: oneTimePW}
+	if !h.guards.Can(c, st.Org.Path, "staff", "pii") {
+		data.Staff = st.WithMaskedID()
+	}
+	if u, err := h.store.FindUserByStaffID(c.UserContext(), st.ID); err == nil {
+		data.Account = u
+		if data.Grants, err = h.store.FindGrants(c.UserContext(), u.ID); err != nil {
+			return err
+		}
+	}
+	if data.CanEdit {
+		data.Roles = h.grantableRoles(c, st.Org.Path)
+		orgs, err := h.store.FindOrgs(c.UserContext(), OrgFilter{Scope: h.store.enf.Scope(actor(c), "staff", "write"), ActiveOnly: true})
+		if err != nil {
+			return err
+		}
+		data.Orgs = orgs
+	}
+	return h.render(c, "staff_show", st.Name, data)
+}
+
+func (h *Handler) grantableRoles(c *fiber.Ctx, path string) []string {
+	var out []string
+	for _, r := range Roles {
+		if h.guards.Can(c, path, "grant", r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+type staffFormPage struct {
+	Staff      *Staff
+	Username   string
+	Orgs       []*OrgUnit
+	Types      []EmploymentType
+	Educations []string
+	Errors     map[string]string
+}
+
+type staffForm struct {
+	EmpNo          string `form:"emp_no"`
+	Name           string `form:"name"`
+	IDNumber       string `form:"id_number"`
+	Phone          string `form:"phone"`
+	OrgID          int64  `form:"org_id"`
+	Position       string `form:"position"`
+	EmploymentType string `form:"employment_type"`
+	HireDate       string `form:"hire_date"`
+	Education      string `form:"education"`
+	Username       string `form:"username"`
+}
+
+func (f staffForm) staff() (*Staff, error) {
+	st := &Staff{EmpNo: f.EmpNo, Name: f.Name, Phone: f.Phone, OrgID: f.OrgID, Position: f.Position,
+		EmploymentType: EmploymentType(f.EmploymentType), Education: f.Education}
+	if f.IDNumber != "" {
+		st.IDNumber = &f.IDNumber
+	}
+	d, err := ParseDate(f.HireDate)
+	if err != nil {
+		return st, web.Invalid(map[string]string{"hire_date": err.Error()})
+	}
+	st.HireDate = d
+	return st, nil
+}
+
+func (h *Handler) staffForm(c *fiber.Ctx, status int, st *Staff, username string, errs map[string]string) error {
+	orgs, err := h.store.FindOrgs(c.UserContext(), OrgFilter{Scope: ScopeOf(c, "staff", "write"), ActiveOnly: true})
+	if err != nil {
+		return err
+	}
+	title := "新增人员"
+	if st.ID != 0 {
+		title = "编辑人员：" + st.Name
+	}
+	data := staffFormPage{Staff: st, Username: username, Orgs: orgs, Types: EmploymentTypes,
+		Educations: EducationLevels, Errors: errs}
+	return h.pages.Render(c, status, "staff_form", h.page(c, title, data))
+}
+
+func (h *Handler) newStaff(c *fiber.Ctx) error {
+	st := &Staff{EmploymentType: EmployNonEstablished}
+	if id, err := ParseID(c.Query("org")); err == nil {
+		st.OrgID = id
+	}
+	return h.staffForm(c, fiber.StatusOK, st, "", nil)
+}
+
+func (h *Handler) createStaff(c *fiber.Ctx) error {
+	var f staffForm
+	if err := web.BindForm(c, &f); err != nil {
+		return err
+	}
+	st, err := f.staff()
+	var u *User
+	var pw string
+	if err == nil {
+		u, pw, err = h.createStaffChecked(c, &NewStaff{Staff: *st, Username: f.Username})
+	}
+	if errs, err := fieldErrors(err); err != nil {
+		return err
+	} else if errs != nil {
+		return h.staffForm(c, fiber.StatusBadRequest, st, f.Username, errs)
+	}
+	created, err := h.store.FindStaffByID(c.UserContext(), *u.StaffID)
+	if err != nil {
+		return err
+	}
+	return h.renderStaff(c, created, pw)
+}
+
+// createStaffChecked requires staff:write at the unit the person joins.
+func (h *Handler) createStaffChecked(c *fiber.Ctx, in *NewStaff) (*User, string, error) {
+	if in.OrgID > 0 {
+		if err := h.checkUnit(c, in.OrgID, "write"); err != nil {
+			return nil, "", err
+		}
+	}
+	return h.store.CreateStaff(c.UserContext(), actor(c), in)
+}
+
+// checkUnit applies the staff rule at a unit: staff may only be placed where the caller
+// manages staff.
+func (h *Handler) checkUnit(c *fiber.Ctx, orgID int64, act string) error {
+	o, err := h.store.FindOrgByID(c.UserContext(), orgID)
+	if err != nil {
+		return web.Invalid(map[string]string{"org_id": "所选机构不存在"})
+	}
+	if err := h.guards.Check(c, o.Path, "staff", act); err != nil {
+		return web.Invalid(map[string]string{"org_id": "您无权在该机构下管理人员"})
+	}
+	return nil
+}
+
+func (h *Handler) editStaff(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "write")
+	if err != nil {
+		return err
+	}
+	return h.staffForm(c, fiber.StatusOK, st, "", nil)
+}
+
+func (h *Handler) updateStaff(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "write")
+	if err != nil {
+		return err
+	}
+	var f staffForm
+	if err := web.BindForm(c, &f); err != nil {
+		return err
+	}
+	upd, err := f.update()
+	if err == nil {
+		_, err = h.updateStaffChecked(c, st, upd)
+	}
+	if errs, err := fieldErrors(err); err != nil {
+		return err
+	} else if errs != nil {
+		edited, _ := f.staff()
+		edited.ID, edited.EmpNo, edited.Active = st.ID, st.EmpNo, st.Active
+		return h.staffForm(c, fiber.StatusBadRequest, edited, "", errs)
+	}
+	return c.Redirect("/staff/"+strconv.FormatInt(st.ID, 10)+"?flash="+url.QueryEscape("已保存"), fiber.StatusSeeOther)
+}
+
+func (f staffForm) update() (StaffUpdate, error) {
+	et := EmploymentType(f.EmploymentType)
+	d, err := ParseDate(f.HireDate)
+	if err != nil {
+		return StaffUpdate{}, web.Invalid(map[string]string{"hire_date": err.Error()})
+	}
+	return StaffUpdate{Name: &f.Name, IDNumber: &f.IDNumber, Phone: &f.Phone, OrgID: &f.OrgID,
+		Position: &f.Position, EmploymentType: &et, HireDate: d, Education: &f.Education}, nil
+}
+
+// updateStaffChecked requires staff:write at the new unit too when someone moves.
+func (h *Handler) updateStaffChecked(c *fiber.Ctx, st *Staff, upd StaffUpdate) (*Staff, error) {
+	if upd.OrgID != nil && *upd.OrgID != st.OrgID {
+		if err := h.checkUnit(c, *upd.OrgID, "write"); err != nil {
+			return nil, err
+		}
+	}
+	if upd.IDNumber != nil && !h.guards.Can(c, st.Org.Path, "staff", "pii") {
+		return nil, web.Errorf(web.EFORBIDDEN, "您无权修改身份证号码")
+	}
+	return h.store.UpdateStaff(c.UserContext(), actor(c), st.ID, upd)
+}
+
+func (h *Handler) setStaffActive(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "write")
+	if err != nil {
+		return err
+	}
+	active := c.FormValue("active") == "true"
+	if _, err := h.store.UpdateStaff(c.UserContext(), actor(c), st.ID, StaffUpdate{Active: &active}); err != nil {
+		return err
+	}
+	msg := "已停用"
+	if active {
+		msg = "已启用"
+	}
+	return c.Redirect("/staff/"+strconv.FormatInt(st.ID, 10)+"?flash="+url.QueryEscape(msg), fiber.StatusSeeOther)
+}
+
+func (h *Handler) resetStaffPassword(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "write")
+	if err != nil {
+		return err
+	}
+	u, err := h.store.FindUserByStaffID(c.UserContext(), st.ID)
+	if err != nil {
+		return err
+	}
+	pw := RandomPassword()
+	if err := h.store.SetPassword(c.UserContext(), actor(c), u.ID, pw, true); err != nil {
+		return err
+	}
+	return h.renderStaff(c, st, pw)
+}
+
+type grantForm struct {
+	Role  string `form:"role" json:"role"`
+	OrgID int64  `form:"org_id" json:"org_id"`
+}
+
+func (h *Handler) addGrant(c *fiber.Ctx) error {
+	st, err := h.staffParam(c, "write")
+	if err != nil {
+		return err
+	}
+	var f grantForm
+	if err := web.BindForm(c, &f); err != nil {
+		return err
+	}
+	if err := h.addGrantChecked(c, st, f); err != nil {
+		return err
+	}
+	return c.Redirect("/staff/"+strconv.FormatInt(st.ID, 10)+"?flash="+url.QueryEscape("已授权"), fiber.StatusSeeOther)
+}
+
+// addGrantChecked requires the right to grant that role at the target unit.
+func (h *Handler) addGrantChecked(c *fiber.Ctx, st *Staff, f grantForm) error {
+	u, err := h.store.FindUserByStaffID(c.UserContext(), st.ID)
+	if err != nil {
+		return err
+	}
+	o, err := h.store.FindOrgByID(c.UserContext(), f.OrgID)
+	if err != nil {
+		return web.Invalid(map[string]string{"org_id": "所选机构不存在"})
+	}
+	if RoleLabel(f.Role) == "" {
+		return web.Invalid(map[string]string{"role": "角色无效"})
+	}
+	if !h.guards.Can(c, o.Path, "grant", f.Role) {
+		return web.Errorf(web.EFORBIDDEN, "您无权在“%s”授予%s角色", o.Name, RoleLabel(f.Role))
+	}
+	return h.store.AddGrant(c.UserContext(), actor(c), &Grant{UserID: u.ID, Role: f.Role, OrgID: o.ID})
+}
+
+func (h *Handler) removeGrant(c *fiber.Ctx) error {
+	g, err := h.grantParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.store.RemoveGrant(c.UserContext(), actor(c), g); err != nil {
+		return err
+	}
+	back := "/"
+	if u, err := h.store.FindUserByID(c.UserContext(), g.UserID); err == nil && u.StaffID != nil {
+		back = "/staff/" + strconv.FormatInt(*u.StaffID, 10)
+	}
+	return c.Redirect(back+"?flash="+url.QueryEscape("已撤销授权"), fiber.StatusSeeOther)
+}
+
+// grantParam loads a grant; taking it away needs the right to grant that role there.
+func (h *Handler) grantParam(c *fiber.Ctx) (*Grant, error) {
+	id, err := ParseID(c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	g, err := h.store.FindGrantByID(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.guards.Check(c, g.OrgPath, "staff", "read"); err != nil {
+		return nil, err
+	}
+	if !h.guards.Can(c, g.OrgPath, "grant", g.Role) {
+		return nil, web.Errorf(web.EFORBIDDEN, "您无权撤销该授权")
+	}
+	return g, nil
+}
