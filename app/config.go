@@ -143,3 +143,11 @@ func mask(s string) string {
 }
 
 func writeln(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+
+// TestConfig is the configuration tests wire servers with: defaults, nothing from the
+// environment.
+func TestConfig() Config {
+	c := defaultConfig()
+	c.DataDir = ""
+	return c
+}

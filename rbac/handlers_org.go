@@ -84,6 +84,9 @@ func (h *Handler) createOrg(c *fiber.Ctx) error {
 // createOrgChecked requires write access at the parent; only a caller with it at the
 // top of the tree (an admin) may add a root.
 func (h *Handler) createOrgChecked(c *fiber.Ctx, unit *OrgUnit) error {
+	if err := unit.Validate(); err != nil {
+		return err
+	}
 	if unit.ParentID == nil {
 		if !PrincipalOf(c).HasRole(RoleAdmin) {
 			return web.Errorf(web.EFORBIDDEN, "只有系统管理员可以新增顶级机构")

@@ -1,0 +1,300 @@
+package app_test
+
+import (
+	"context"
+
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"clerkskill/app/apptest"
+	"clerkskill/app/db/dbtest"
+	"clerkskill/app/web"
+	"clerkskill/rbac"
+)
+
+// What each role may do, stated here independently of rbac/policy.csv so that a change
+// to the policy that is not also made here fails the matrix.
+var rolePermissions = map[string][]string{
+	"clerk":        {},
+	"trainer":      {"org:read", "staff:read"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write"},
+	"admin":        {"org:read", "org:write", "staff:read", "staff:write"},
+}
+
+// Which fixture groups each role's grants cover.
+var roleCovers = map[string][]string{
+	"clerk":        {},
+	"trainer":      {"chengguan", "donghu"},
+	"hr.chengguan": {"chengguan"},
+	"hr":           {"chengguan", "donghu"},
+	"admin":        {"chengguan", "donghu", "othercounty"},
+}
+
+// Logins of the roles above; "anon" sends no credentials.
+var roleLogins = map[string]string{
+	"clerk": "clerk061", "trainer": "trainer", "hr.chengguan": "hr.chengguan", "hr": "hr", "admin": "admin",
+}
+
+type outcome string
+
+const (
+	allowed   outcome = "allowed"
+	reachable outcome = "reachable" // public: anything but a denial
+	unauth    outcome = "unauthenticated"
+	forbidden outcome = "forbidden"
+	notFound  outcome = "not found"
+)
+
+func expected(route web.Route, role, group string) outcome {
+	switch {
+	case route.Rule == "public":
+		return reachable
+	case role == "anon":
+		return unauth
+	case route.Rule == "signed-in":
+		return allowed
+	case !contains(rolePermissions[role], route.Rule):
+		return forbidden
+	case group != "" && !contains(roleCovers[role], group):
+		return notFound
+	}
+	return allowed
+}
+
+// TestAuthorizationMatrix walks every route in the route table, as every role, against an
+// object in scope and out of scope, and checks allow or deny. A route whose guard or path
+// parameter this test does not know fails it, so no route goes untested.
+func TestAuthorizationMatrix(t *testing.T) {
+	for _, dialect := range dbtest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			env := apptest.New(t, dialect)
+			fx := newFixture(t, env)
+			checkRouteTableComplete(t, env)
+			for _, role := range []string{"anon", "clerk", "trainer", "hr.chengguan", "hr", "admin"} {
+				for _, route := range orderedRoutes(env.Srv.Routes) {
+					for _, group := range groupsFor(t, route) {
+						checkCell(t, env, fx, route, role, group)
+					}
+				}
+			}
+		})
+	}
+}
+
+func checkCell(t *testing.T, env *apptest.Env, fx *fixture, route web.Route, role, group string) {
+	t.Helper()
+	want := expected(route, role, group)
+	path := fx.fill(route.Path, group)
+	resp := env.Do(fx.request(route, role, path))
+	if got := classify(resp, route); !matches(got, want) {
+		t.Errorf("%s %s as %s (%s): got %s (%d %.120s), want %s",
+			route.Method, path, role, groupName(group), got, resp.Status, resp.Body, want)
+	}
+	if strings.HasSuffix(route.Path, "logout") && role != "anon" {
+		env.Forget(roleLogins[role])
+	}
+}
+
+func classify(r *apptest.Response, route web.Route) outcome {
+	switch {
+	case r.Status == http.StatusUnauthorized && route.Rule != "public":
+		return unauth
+	case r.Status == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login?next="):
+		return unauth
+	case r.Status == http.StatusForbidden:
+		return forbidden
+	case r.Status == http.StatusNotFound:
+		return notFound
+	}
+	return allowed
+}
+
+func matches(got, want outcome) bool {
+	if want == reachable {
+		return got != forbidden && got != notFound
+	}
+	return got == want
+}
+
+func groupName(g string) string {
+	if g == "" {
+		return "no object"
+	}
+	return "object in " + g
+}
+
+// groupsFor lists the fixture groups to try: every group for a route with an object id.
+func groupsFor(t *testing.T, route web.Route) []string {
+	if !strings.Contains(route.Path, ":") {
+		return []string{""}
+	}
+	if paramResource(route.Path) == "" {
+		t.Fatalf("route %s %s has a path parameter this test has no fixture for", route.Method, route.Path)
+	}
+	return []string{"chengguan", "donghu", "othercounty"}
+}
+
+// orderedRoutes puts logouts last, since they end the session the other rows use.
+func orderedRoutes(routes []web.Route) []web.Route {
+	out := append([]web.Route(nil), routes...)
+	sort.SliceStable(out, func(i, j int) bool {
+		return !strings.HasSuffix(out[i].Path, "logout") && strings.HasSuffix(out[j].Path, "logout")
+	})
+	return out
+}
+
+// checkRouteTableComplete proves every route Fiber serves went through the guarded table.
+func checkRouteTableComplete(t *testing.T, env *apptest.Env) {
+	t.Helper()
+	known := map[string]bool{}
+	for _, r := range env.Srv.Routes {
+		known[r.Method+" "+r.Path] = true
+	}
+	for _, r := range env.Srv.App.GetRoutes(true) {
+		if r.Method == http.MethodHead || strings.HasPrefix(r.Path, "/static") {
+			continue
+		}
+		if !known[r.Method+" "+r.Path] {
+			t.Errorf("route %s %s is served but not in the guarded route table", r.Method, r.Path)
+		}
+	}
+}
+
+func paramResource(path string) string {
+	for _, p := range []string{"/orgs/:id", "/staff/:id", "/grants/:id"} {
+		if strings.Contains(path, p) {
+			return strings.Trim(strings.TrimSuffix(p, "/:id"), "/")
+		}
+	}
+	return ""
+}
+
+// fixture holds, per group, a township unit and a clerk in it (not one who logs in).
+type fixture struct {
+	t      *testing.T
+	env    *apptest.Env
+	orgs   map[string]*rbac.OrgUnit
+	staff  map[string]*rbac.Staff
+	tokens map[string]string
+}
+
+func newFixture(t *testing.T, env *apptest.Env) *fixture {
+	fx := &fixture{t: t, env: env, orgs: map[string]*rbac.OrgUnit{}, staff: map[string]*rbac.Staff{}, tokens: map[string]string{}}
+	fx.township("chengguan", "QS-CG")
+	fx.township("donghu", "QS-DH")
+	fx.otherCounty()
+	return fx
+}
+
+func (fx *fixture) township(group, code string) {
+	ctx := context.Background()
+	o, err := fx.env.Srv.RBAC.FindOrgByCode(ctx, code)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	list, _, err := fx.env.Srv.RBAC.FindStaff(ctx, rbac.StaffFilter{Scope: rbac.Scope{o.Path}, Page: rbac.Page{Limit: 5}})
+	if err != nil || len(list) < 3 {
+		fx.t.Fatalf("staff of %s: %v", code, err)
+	}
+	fx.orgs[group], fx.staff[group] = o, list[2] // list[0] is clerk061, who logs in as "clerk"
+}
+
+func (fx *fixture) otherCounty() {
+	ctx := context.Background()
+	s := fx.env.Srv.RBAC
+	city, err := s.FindOrgByCode(ctx, "YC-LJ")
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	county := &rbac.OrgUnit{ParentID: &city.ID, Tier: rbac.TierCounty, Code: "QT", Name: "青田县政务服务中心"}
+	town := &rbac.OrgUnit{Tier: rbac.TierTownship, Code: "QT-01", Name: "河口镇便民服务中心"}
+	if err := s.CreateOrg(ctx, 0, county); err != nil {
+		fx.t.Fatal(err)
+	}
+	town.ParentID = &county.ID
+	if err := s.CreateOrg(ctx, 0, town); err != nil {
+		fx.t.Fatal(err)
+	}
+	in := &rbac.NewStaff{Staff: rbac.Staff{EmpNo: "QT0001", Name: "何晓燕", OrgID: town.ID, EmploymentType: rbac.EmployDispatched}}
+	u, _, err := s.CreateStaff(ctx, 0, in)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	st, _ := s.FindStaffByID(ctx, *u.StaffID)
+	fx.orgs["othercounty"], fx.staff["othercounty"] = town, st
+}
+
+// fill replaces :id with the group's object of the route's resource.
+func (fx *fixture) fill(path, group string) string {
+	if group == "" {
+		return path
+	}
+	var id int64
+	switch paramResource(path) {
+	case "orgs":
+		id = fx.orgs[group].ID
+	case "staff":
+		id = fx.staff[group].ID
+	case "grants":
+		id = fx.grantID(group)
+	}
+	return strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+}
+
+// grantID returns a grant of the group's clerk, restoring one if an earlier row removed it.
+func (fx *fixture) grantID(group string) int64 {
+	ctx := context.Background()
+	s := fx.env.Srv.RBAC
+	u, err := s.FindUserByStaffID(ctx, fx.staff[group].ID)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	grants, _ := s.FindGrants(ctx, u.ID)
+	if len(grants) == 0 {
+		g := &rbac.Grant{UserID: u.ID, Role: rbac.RoleTrainee, OrgID: fx.orgs[group].ID}
+		if err := s.AddGrant(ctx, 0, g); err != nil {
+			fx.t.Fatal(err)
+		}
+		grants, _ = s.FindGrants(ctx, u.ID)
+	}
+	return grants[0].ID
+}
+
+func (fx *fixture) request(route web.Route, role, path string) apptest.Request {
+	r := apptest.Request{Method: route.Method, Path: path}
+	api := strings.HasPrefix(route.Path, "/api/")
+	if route.Method != http.MethodGet {
+		if api {
+			r.JSON = "{}"
+		} else {
+			r.Form = url.Values{}
+		}
+	}
+	if role == "anon" {
+		return r
+	}
+	tok := fx.env.Login(roleLogins[role])
+	if api {
+		r.Token = tok
+		return r
+	}
+	if fx.tokens[tok] == "" {
+		fx.tokens[tok] = fx.env.CSRFFor(tok)
+	}
+	r.Cookie, r.CSRF = tok, fx.tokens[tok]
+	return r
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
