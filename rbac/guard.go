@@ -102,7 +102,7 @@ func (g *Guards) Public() web.Guard {
 // SignedIn lets any signed-in account through.
 func (g *Guards) SignedIn() web.Guard {
 	return guard{"signed-in", func(c *fiber.Ctx) error {
-		if ok, err := g.admit(c, true); !ok {
+		if ok, err := g.admit(c); !ok {
 			return err
 		}
 		return c.Next()
@@ -113,7 +113,7 @@ func (g *Guards) SignedIn() web.Guard {
 // work to ScopeOf(c) and check each object's unit with Check.
 func (g *Guards) Require(obj, act string) web.Guard {
 	return guard{obj + ":" + act, func(c *fiber.Ctx) error {
-		if ok, err := g.admit(c, false); !ok {
+		if ok, err := g.admit(c); !ok {
 			return err
 		}
 		s := g.store.enf.Scope(PrincipalOf(c).User.ID, obj, act)
@@ -128,7 +128,7 @@ func (g *Guards) Require(obj, act string) web.Guard {
 // admit refuses anonymous callers (browsers are redirected to the login page) and
 // cross-site form posts; a browser that must change its password is sent to do so first.
 // It reports whether the request may go on; when not, err is what to return.
-func (g *Guards) admit(c *fiber.Ctx, passwordPageOK bool) (ok bool, err error) {
+func (g *Guards) admit(c *fiber.Ctx) (ok bool, err error) {
 	p := PrincipalOf(c)
 	if p == nil {
 		if web.WantsJSON(c) {
@@ -139,7 +139,7 @@ func (g *Guards) admit(c *fiber.Ctx, passwordPageOK bool) (ok bool, err error) {
 	if via, _ := c.Locals(viaCookieKey).(bool); via && isUnsafe(c.Method()) && !validCSRF(c, p.Session) {
 		return false, web.Errorf(web.EFORBIDDEN, "页面已过期，请刷新后重试")
 	}
-	if p.User.MustChangePassword && !passwordPageOK && !web.WantsJSON(c) {
+	if p.User.MustChangePassword && !web.WantsJSON(c) && c.Path() != "/password" && c.Path() != "/logout" {
 		return false, c.Redirect("/password", fiber.StatusSeeOther)
 	}
 	return true, nil

@@ -166,7 +166,7 @@ func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string)
 		return nil, unauthorized(err)
 	}
 	now := s.now()
-	if now.Sub(sess.LastSeenAt) > p.Idle || now.Sub(sess.CreatedAt) > p.Absolute {
+	if now.Sub(sess.LastSeenAt) >= p.Idle || now.Sub(sess.CreatedAt) >= p.Absolute {
 		_, _ = s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
 		return nil, web.Errorf(web.EUNAUTH, "登录已过期，请重新登录")
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -179,4 +180,21 @@ func (e *Env) CSRFFor(token string) string {
 	}
 	r.JSON(e.T, &me)
 	return me.CSRF
+}
+
+// Listen serves the app on a loopback port until the test ends and returns its base URL.
+func (e *Env) Listen() string {
+	e.T.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = e.Srv.Serve(ctx, ln)
+	}()
+	e.T.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
 }

@@ -39,6 +39,8 @@ func jsonError(err error) error {
 		return Errorf(EINVALID, "字段 %s 的类型不正确，应为 %s", typ.Field, typ.Type)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return Errorf(EINVALID, "未知字段 %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(EINVALID, "JSON 格式错误：内容不完整")
 	case errors.Is(err, io.EOF):
 		return Errorf(EINVALID, "请求体为空")
 	}
