@@ -2,6 +2,7 @@ package app
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -51,9 +52,10 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 	if err != nil {
 		status = web.Status(err)
 	}
-	route := c.Route().Path
-	m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	// Label values outlive the request: copy them out of Fiber's reused buffers.
+	method, route := strings.Clone(c.Method()), strings.Clone(c.Route().Path)
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	return err
 }
 
