@@ -2,6 +2,7 @@ package exams
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -150,16 +151,30 @@ func ParseWeightWorkbook(r io.Reader, base *Standard) (s *Standard, err error) {
 			s, err = nil, web.Errorf(web.EINVALID, "无法读取工作簿，文件可能已损坏")
 		}
 	}()
+	if base == nil {
+		return nil, web.Errorf(web.EINVALID, "没有可套用权重表的当前标准版本")
+	}
 	b, err := readLimited(r, MaxStandardSize)
 	if err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(b), workbookOptions)
 	if err != nil {
-		return nil, web.Errorf(web.EINVALID, "文件不是有效的 Excel 工作簿（.xlsx），请下载模板填写后再导入")
+		return nil, openProblem(err)
 	}
 	defer f.Close()
 	return applyWorkbook(f, base)
+}
+
+// openProblem tells a user why a workbook could not be opened.
+func openProblem(err error) error {
+	switch {
+	case strings.Contains(err.Error(), "unzip size exceeds"):
+		return web.Errorf(web.ETOOLARGE, "工作簿解压后超过 %d MiB，已拒绝", workbookOptions.UnzipSizeLimit>>20)
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		return web.Errorf(web.EINVALID, "工作簿设有密码，请取消密码后再导入")
+	}
+	return web.Errorf(web.EINVALID, "文件不是有效的 Excel 工作簿（.xlsx），请下载模板填写后再导入")
 }
 
 func applyWorkbook(f *excelize.File, base *Standard) (*Standard, error) {

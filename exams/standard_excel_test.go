@@ -153,6 +153,8 @@ func TestWeightWorkbookRefuses(t *testing.T) {
 			web.EINVALID, []string{"不是有效的 Excel 工作簿"}},
 		{"zip that is not xlsx", func(t *testing.T) []byte { return plainZip(t) },
 			web.EINVALID, []string{"不是有效的 Excel 工作簿"}},
+		{"zip bomb", func(t *testing.T) []byte { return zipBomb(t) },
+			web.ETOOLARGE, []string{"解压后超过 64 MiB"}},
 		{"empty file", func(t *testing.T) []byte { return nil }, web.EINVALID, []string{"文件为空"}},
 		{"oversize", func(t *testing.T) []byte { return make([]byte, MaxStandardSize+1) }, web.ETOOLARGE, []string{"超过 5 MiB"}},
 		{"wrong sheet names", func(t *testing.T) []byte {
@@ -208,7 +210,7 @@ func TestWeightWorkbookRefuses(t *testing.T) {
 	}
 }
 
-func plainZip(t *testing.T) []byte {
+func plainZip(t testing.TB) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	w, _ := zw.Create("readme.txt")
@@ -217,4 +219,36 @@ func plainZip(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// zipBomb is a small xlsx-looking zip whose one entry inflates past the unzip limit.
+func zipBomb(t *testing.T) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	zeros := make([]byte, 1<<20)
+	for range 80 {
+		_, _ = w.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > MaxStandardSize {
+		t.Fatalf("bomb is %d bytes, must pass the upload limit", buf.Len())
+	}
+	return buf.Bytes()
+}
+
+func FuzzParseWeightWorkbook(f *testing.F) {
+	var buf bytes.Buffer
+	_ = WriteWeightTemplate(&buf, MustDefault(f))
+	f.Add(buf.Bytes())
+	f.Add(plainZip(f))
+	f.Add([]byte("PK\x03\x04"))
+	base := MustDefault(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if s, err := ParseWeightWorkbook(bytes.NewReader(b), base); err == nil && s.Validate() != nil {
+			t.Errorf("accepted an invalid definition")
+		}
+	})
 }
