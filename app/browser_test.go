@@ -83,7 +83,7 @@ func hrAddsClerk(t *testing.T, ctx context.Context, base string) string {
 	t.Helper()
 	err := chromedp.Do(ctx,
 		browserLogin(base, "hr.chengguan", rbac.DemoPassword),
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
+		chromedp.WaitVisible(chromedp.ID("home")),
 		chromedp.Navigate(base+"/staff/new"),
 		chromedp.WaitVisible(chromedp.ID("emp_no")),
 		chromedp.SendKeys(chromedp.ID("emp_no"), "QS9200"),
@@ -121,7 +121,7 @@ func clerkSignsIn(t *testing.T, ctx context.Context, base, otp, dialect string) 
 		chromedp.SendKeys(chromedp.ID("new"), "Window2026ok"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "Window2026ok"),
 		chromedp.Click(chromedp.CSS(`form[action="/password"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
+		chromedp.WaitVisible(chromedp.ID("home")), // only the home page has it
 	)
 	if err != nil {
 		t.Fatalf("clerk signs in: %v", err)

@@ -54,6 +54,9 @@ func (g *Guards) Identify(c *fiber.Ctx) error {
 	c.Locals(viaCookieKey, viaCookie)
 	c.Locals(web.ViewerKey, &web.Viewer{ID: p.User.ID, Username: p.User.Username,
 		DisplayName: p.User.DisplayName, Roles: p.Roles})
+	if p.Session != nil {
+		c.Locals(web.CSRFKey, p.Session.CSRFToken)
+	}
 	return c.Next()
 }
 

@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,7 +104,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 		return h.pages.Render(c, fiber.StatusBadRequest, "password", h.page(c, "修改密码", data))
 	}
 	h.guards.setCookie(c, token)
-	return c.Redirect("/?flash="+"密码已修改", fiber.StatusSeeOther)
+	return c.Redirect("/?flash="+url.QueryEscape("密码已修改"), fiber.StatusSeeOther)
 }
 
 // doChangePassword checks the current password, sets the new one (which ends every

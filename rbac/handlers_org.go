@@ -28,10 +28,11 @@ func (h *Handler) listOrgs(c *fiber.Ctx) error {
 }
 
 type orgFormPage struct {
-	Unit    *OrgUnit
-	Parents []*OrgUnit
-	Tiers   []Tier
-	Errors  map[string]string
+	Unit       *OrgUnit
+	ParentName string // shown when editing, even if the parent is outside the caller's reach
+	Parents    []*OrgUnit
+	Tiers      []Tier
+	Errors     map[string]string
 }
 
 type orgForm struct {
@@ -60,6 +61,11 @@ func (h *Handler) orgForm(c *fiber.Ctx, status int, unit *OrgUnit, errs map[stri
 		title = "编辑机构"
 	}
 	data := orgFormPage{Unit: unit, Parents: parents, Tiers: Tiers, Errors: errs}
+	if unit.ID != 0 && unit.ParentID != nil {
+		if p, err := h.store.FindOrgByID(c.UserContext(), *unit.ParentID); err == nil {
+			data.ParentName = p.Name
+		}
+	}
 	return h.pages.Render(c, status, "org_form", h.page(c, title, data))
 }
 

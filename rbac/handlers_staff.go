@@ -80,6 +80,9 @@ func staffQueryString(q staffQuery) string {
 	if q.OrgID > 0 {
 		v.Set("org", strconv.FormatInt(q.OrgID, 10))
 	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
 	return v.Encode()
 }
 
@@ -156,12 +159,13 @@ func (h *Handler) grantableRoles(c *fiber.Ctx, path string) []string {
 }
 
 type staffFormPage struct {
-	Staff      *Staff
-	Username   string
-	Orgs       []*OrgUnit
-	Types      []EmploymentType
-	Educations []string
-	Errors     map[string]string
+	Staff        *Staff
+	ShowIDNumber bool // the editor may see and change the whole ID number
+	Username     string
+	Orgs         []*OrgUnit
+	Types        []EmploymentType
+	Educations   []string
+	Errors       map[string]string
 }
 
 type staffForm struct {
@@ -177,6 +181,8 @@ type staffForm struct {
 	Username       string `form:"username"`
 }
 
+// staff reads the form into a record; a malformed date is reported together with every
+// other field problem, so the user fixes the form in one go.
 func (f staffForm) staff() (*Staff, error) {
 	st := &Staff{EmpNo: f.EmpNo, Name: f.Name, Phone: f.Phone, OrgID: f.OrgID, Position: f.Position,
 		EmploymentType: EmploymentType(f.EmploymentType), Education: f.Education}
@@ -184,11 +190,17 @@ func (f staffForm) staff() (*Staff, error) {
 		st.IDNumber = &f.IDNumber
 	}
 	d, err := ParseDate(f.HireDate)
-	if err != nil {
-		return st, web.Invalid(map[string]string{"hire_date": err.Error()})
+	if err == nil {
+		st.HireDate = d
+		return st, nil
 	}
-	st.HireDate = d
-	return st, nil
+	fields := map[string]string{"hire_date": err.Error()}
+	if verr, ok := st.Validate().(*web.Error); ok {
+		for k, v := range verr.Fields {
+			fields[k] = v
+		}
+	}
+	return st, web.Invalid(fields)
 }
 
 func (h *Handler) staffForm(c *fiber.Ctx, status int, st *Staff, username string, errs map[string]string) error {
@@ -201,7 +213,13 @@ func (h *Handler) staffForm(c *fiber.Ctx, status int, st *Staff, username string
 		title = "编辑人员：" + st.Name
 	}
 	data := staffFormPage{Staff: st, Username: username, Orgs: orgs, Types: EmploymentTypes,
-		Educations: EducationLevels, Errors: errs}
+		Educations: EducationLevels, Errors: errs, ShowIDNumber: st.ID == 0}
+	if st.ID != 0 && st.Org != nil {
+		data.ShowIDNumber = h.guards.Can(c, st.Org.Path, "staff", "pii")
+	}
+	if !data.ShowIDNumber && st.ID != 0 {
+		data.Staff = st.WithMaskedID()
+	}
 	return h.pages.Render(c, status, "staff_form", h.page(c, title, data))
 }
 
@@ -276,7 +294,7 @@ func (h *Handler) updateStaff(c *fiber.Ctx) error {
 	if err := web.BindForm(c, &f); err != nil {
 		return err
 	}
-	upd, err := f.update()
+	upd, err := f.update(h.guards.Can(c, st.Org.Path, "staff", "pii"))
 	if err == nil {
 		_, err = h.updateStaffChecked(c, st, upd)
 	}
@@ -284,20 +302,26 @@ func (h *Handler) updateStaff(c *fiber.Ctx) error {
 		return err
 	} else if errs != nil {
 		edited, _ := f.staff()
-		edited.ID, edited.EmpNo, edited.Active = st.ID, st.EmpNo, st.Active
+		edited.ID, edited.EmpNo, edited.Active, edited.Org = st.ID, st.EmpNo, st.Active, st.Org
 		return h.staffForm(c, fiber.StatusBadRequest, edited, "", errs)
 	}
 	return c.Redirect("/staff/"+strconv.FormatInt(st.ID, 10)+"?flash="+url.QueryEscape("已保存"), fiber.StatusSeeOther)
 }
 
-func (f staffForm) update() (StaffUpdate, error) {
-	et := EmploymentType(f.EmploymentType)
-	d, err := ParseDate(f.HireDate)
-	if err != nil {
-		return StaffUpdate{}, web.Invalid(map[string]string{"hire_date": err.Error()})
+// update reads the edit form. The ID number is only sent by editors who may see it whole
+// (showIDNumber); for others the field is absent from the form and left unchanged.
+func (f staffForm) update(showIDNumber bool) (StaffUpdate, error) {
+	if _, err := f.staff(); err != nil {
+		return StaffUpdate{}, err
 	}
-	return StaffUpdate{Name: &f.Name, IDNumber: &f.IDNumber, Phone: &f.Phone, OrgID: &f.OrgID,
-		Position: &f.Position, EmploymentType: &et, HireDate: d, Education: &f.Education}, nil
+	et := EmploymentType(f.EmploymentType)
+	d, _ := ParseDate(f.HireDate)
+	upd := StaffUpdate{Name: &f.Name, Phone: &f.Phone, OrgID: &f.OrgID,
+		Position: &f.Position, EmploymentType: &et, HireDate: d, Education: &f.Education}
+	if showIDNumber {
+		upd.IDNumber = &f.IDNumber
+	}
+	return upd, nil
 }
 
 // updateStaffChecked requires staff:write at the new unit too when someone moves.

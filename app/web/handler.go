@@ -36,9 +36,8 @@ func ErrorHandler(log *slog.Logger, r *Renderer) fiber.ErrorHandler {
 			return c.Status(status).JSON(body)
 		}
 		p := Page{Title: "出错了", Data: body}
-		if v, ok := c.Locals(ViewerKey).(*Viewer); ok {
-			p.User = v
-		}
+		p.User, _ = c.Locals(ViewerKey).(*Viewer)
+		p.CSRF, _ = c.Locals(CSRFKey).(string)
 		if rerr := r.Render(c, status, "error", p); rerr != nil {
 			log.Error("render error page", "err", rerr)
 			return c.Status(status).SendString(body.Error)
@@ -47,8 +46,12 @@ func ErrorHandler(log *slog.Logger, r *Renderer) fiber.ErrorHandler {
 	}
 }
 
-// ViewerKey is the c.Locals key under which the signed-in viewer is kept for the frame.
-const ViewerKey = "viewer"
+// c.Locals keys under which the signed-in viewer and their form token are kept for the
+// page frame, so even error pages can offer a working logout button.
+const (
+	ViewerKey = "viewer"
+	CSRFKey   = "csrf"
+)
 
 func sortStrings(s []string) []string {
 	sort.Strings(s)
