@@ -19,11 +19,13 @@ import (
 // What each role may do, stated here independently of rbac/policy.csv so that a change
 // to the policy that is not also made here fails the matrix.
 var rolePermissions = map[string][]string{
-	"clerk":        {},
-	"trainer":      {"org:read", "staff:read"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write"},
-	"admin":        {"org:read", "org:write", "staff:read", "staff:write"},
+	"clerk": {"practice:use"},
+	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
+		"paper:read", "paper:write", "practice:use"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read"},
+	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
+		"question:read", "question:write", "paper:read", "paper:write"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -128,13 +130,18 @@ func groupName(g string) string {
 	return "object in " + g
 }
 
-// groupsFor lists the fixture groups to try: every group for a route with an object id.
+// groupsFor lists the fixture groups to try: every group for a route with the id of a
+// scoped object, none for a global one (such as a standard version).
 func groupsFor(t *testing.T, route web.Route) []string {
 	if !strings.Contains(route.Path, ":") {
 		return []string{""}
 	}
-	if paramResource(route.Path) == "" {
-		t.Fatalf("route %s %s has a path parameter this test has no fixture for", route.Method, route.Path)
+	res := paramResource(route.Path)
+	if res == nil {
+		t.Fatalf("route %s %s has a path parameter this test has no fixture for: add it to paramResources", route.Method, route.Path)
+	}
+	if !res.scoped {
+		return []string{""}
 	}
 	return []string{"chengguan", "donghu", "othercounty"}
 }
@@ -165,13 +172,27 @@ func checkRouteTableComplete(t *testing.T, env *apptest.Env) {
 	}
 }
 
-func paramResource(path string) string {
-	for _, p := range []string{"/orgs/:id", "/staff/:id", "/grants/:id"} {
-		if strings.Contains(path, p) {
-			return strings.Trim(strings.TrimSuffix(p, "/:id"), "/")
+// paramResource says, for a route with an :id, what kind of object it names: scoped
+// objects belong to a unit and are tried in and out of scope; global ones are not.
+type paramRes struct {
+	prefix string // the path part before :id, e.g. "/staff/"
+	scoped bool
+	id     func(fx *fixture, group string) int64
+}
+
+var paramResources = []paramRes{
+	{"/orgs/", true, func(fx *fixture, g string) int64 { return fx.orgs[g].ID }},
+	{"/staff/", true, func(fx *fixture, g string) int64 { return fx.staff[g].ID }},
+	{"/grants/", true, (*fixture).grantID},
+}
+
+func paramResource(path string) *paramRes {
+	for i, r := range paramResources {
+		if strings.Contains(path, r.prefix+":id") {
+			return &paramResources[i]
 		}
 	}
-	return ""
+	return nil
 }
 
 // fixture holds, per group, a township unit and a clerk in it (not one who logs in).
@@ -231,19 +252,11 @@ func (fx *fixture) otherCounty() {
 
 // fill replaces :id with the group's object of the route's resource.
 func (fx *fixture) fill(path, group string) string {
-	if group == "" {
+	res := paramResource(path)
+	if res == nil {
 		return path
 	}
-	var id int64
-	switch paramResource(path) {
-	case "orgs":
-		id = fx.orgs[group].ID
-	case "staff":
-		id = fx.staff[group].ID
-	case "grants":
-		id = fx.grantID(group)
-	}
-	return strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+	return strings.Replace(path, ":id", strconv.FormatInt(res.id(fx, group), 10), 1)
 }
 
 // grantID returns a grant of the group's clerk, restoring one if an earlier row removed it.

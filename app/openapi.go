@@ -9,6 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
 
+	"clerkskill/exams"
+	"clerkskill/exams/bank"
+	"clerkskill/exams/paper"
+	"clerkskill/exams/practice"
 	"clerkskill/rbac"
 )
 
@@ -16,7 +20,9 @@ import (
 var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
-func openAPIFragments() [][]byte { return [][]byte{rbac.OpenAPI} }
+func openAPIFragments() [][]byte {
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI}
+}
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)
 

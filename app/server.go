@@ -18,18 +18,26 @@ import (
 
 	"clerkskill/app/db"
 	"clerkskill/app/web"
+	"clerkskill/exams"
+	"clerkskill/exams/bank"
+	"clerkskill/exams/paper"
+	"clerkskill/exams/practice"
 	"clerkskill/rbac"
 )
 
 // Server is the wired service: the Fiber app, its route table and the stores behind it.
 type Server struct {
-	App    *fiber.App
-	Routes []web.Route
-	DB     *bun.DB
-	RBAC   *rbac.Store
-	Guards *rbac.Guards
-	cfg    Config
-	log    *slog.Logger
+	App       *fiber.App
+	Routes    []web.Route
+	DB        *bun.DB
+	RBAC      *rbac.Store
+	Guards    *rbac.Guards
+	Standards *exams.Store
+	Bank      *bank.Store
+	Papers    *paper.Store
+	Practice  *practice.Store
+	cfg       Config
+	log       *slog.Logger
 }
 
 // NewServer wires stores, guards, handlers and routes over an open, migrated database.
@@ -45,6 +53,9 @@ func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now
 	policy := rbac.DefaultSessionPolicy
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionAbsolute
 	s := &Server{DB: d, RBAC: store, Guards: rbac.NewGuards(store, policy, cfg.SecureCookies), cfg: cfg, log: log}
+	if err := s.examStores(ctx, now); err != nil {
+		return nil, err
+	}
 	s.App = fiber.New(fiber.Config{
 		AppName: "clerkskill", ErrorHandler: web.ErrorHandler(log, pages),
 		BodyLimit: cfg.BodyLimitMB << 20, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
@@ -76,6 +87,23 @@ func (s *Server) routes(pages *web.Renderer) {
 	r.Get("/metrics", public, metricsHandler())
 	r.Get("/api/v1/openapi.json", public, s.openAPI)
 	rbac.NewHandler(s.RBAC, s.Guards, pages).Routes(r)
+	exams.NewHandler(s.Standards, s.Guards, pages).Routes(r)
+	bank.NewHandler(s.Bank, s.Guards, pages).Routes(r)
+	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
+	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
+}
+
+// examStores opens the standard (storing the default profile on first start), the
+// question bank, papers and practice, each handed what it needs from the others.
+func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
+	s.Standards = exams.NewStore(s.DB, now)
+	if _, err := s.Standards.EnsureDefaultStandard(ctx); err != nil {
+		return err
+	}
+	s.Bank = bank.NewStore(s.DB, s.Standards, now)
+	s.Papers = paper.NewStore(s.DB, s.Bank, now)
+	s.Practice = practice.NewStore(s.DB, s.Bank, now)
+	return nil
 }
 
 // ready answers 200 when the database answers and its schema is current.
