@@ -93,6 +93,31 @@ func (r *Renderer) PageNames() []string {
 	return sortStrings(names)
 }
 
+// pagePrefixes name the packages whose pages carry their prefix; each of those packages
+// has its own test that renders every page it owns. Pages without a prefix are rbac's.
+var pagePrefixes = []string{"standard_", "question_", "blueprint_", "paper_", "practice_"}
+
+// OwnedElsewhere reports whether a page belongs to a package with its own page prefix.
+func OwnedElsewhere(page string) bool {
+	for _, p := range pagePrefixes {
+		if strings.HasPrefix(page, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// PagesWithPrefix lists the pages a package owns, for its render test.
+func (r *Renderer) PagesWithPrefix(prefix string) []string {
+	var out []string
+	for _, n := range r.PageNames() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Render writes page name inside the layout.
 func (r *Renderer) Render(c *fiber.Ctx, status int, name string, p Page) error {
 	t, ok := r.pages[name]

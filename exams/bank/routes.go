@@ -24,6 +24,9 @@ func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler
 	return &Handler{store: store, guards: guards, pages: pages}
 }
 
-// Routes registers every route of the package with its guard.
+// Routes registers every route of the package with its guard: authoring in
+// handlers_question*.go, import and export in handlers_transfer.go.
 func (h *Handler) Routes(r *web.Router) {
+	h.questionRoutes(r)
+	h.transferRoutes(r)
 }
