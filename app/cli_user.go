@@ -81,21 +81,13 @@ func grantByCode(env Env, store *rbac.Store, u *rbac.User, spec string) error {
 // userPasswd: clerkskill user passwd [--password P] USERNAME
 func userPasswd(env Env, args []string) error {
 	var password string
-	store, d, rest, err := opCommand(env, "user passwd", args, func(fs *flag.FlagSet) {
+	store, u, done, err := userCommand(env, "user passwd", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&password, "password", "", "new password (default: a generated one-time password)")
 	})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	username, err := needArg(rest, "USERNAME")
-	if err != nil {
-		return err
-	}
-	u, err := store.FindUserByUsername(env.Ctx, username)
-	if err != nil {
-		return err
-	}
+	defer done()
 	oneTime := password == ""
 	if oneTime {
 		password = rbac.RandomPassword()
@@ -113,22 +105,14 @@ func userPasswd(env Env, args []string) error {
 // userRoles: clerkskill user roles [--grant ROLE@ORG] [--revoke ROLE@ORG] USERNAME
 func userRoles(env Env, args []string) error {
 	var grant, revoke string
-	store, d, rest, err := opCommand(env, "user roles", args, func(fs *flag.FlagSet) {
+	store, u, done, err := userCommand(env, "user roles", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&grant, "grant", "", "role@org-code to grant")
 		fs.StringVar(&revoke, "revoke", "", "role@org-code to revoke")
 	})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	username, err := needArg(rest, "USERNAME")
-	if err != nil {
-		return err
-	}
-	u, err := store.FindUserByUsername(env.Ctx, username)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if grant != "" {
 		if err := grantByCode(env, store, u, grant); err != nil {
 			return err
@@ -173,26 +157,36 @@ func printGrants(env Env, store *rbac.Store, u *rbac.User) error {
 func userToken(env Env, args []string) error {
 	var name string
 	var days int
-	store, d, rest, err := opCommand(env, "user token", args, func(fs *flag.FlagSet) {
+	store, u, done, err := userCommand(env, "user token", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "what the token is for, e.g. 人社系统对接")
 		fs.IntVar(&days, "days", 365, "days until it expires (0: never)")
 	})
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	username, err := needArg(rest, "USERNAME")
-	if err != nil {
-		return err
-	}
-	u, err := store.FindUserByUsername(env.Ctx, username)
-	if err != nil {
-		return err
-	}
+	defer done()
 	token, err := store.CreateAPIToken(env.Ctx, 0, u.ID, name, time.Duration(days)*24*time.Hour)
 	if err != nil {
 		return err
 	}
 	writeln(env.Stdout, "API token for %s (shown once; send as Authorization: Bearer …):\n%s", u.Username, token)
 	return nil
+}
+
+// userCommand opens the store for a command that acts on one existing account, named by
+// its single argument; done closes the store.
+func userCommand(env Env, name string, args []string, flags func(*flag.FlagSet)) (*rbac.Store, *rbac.User, func(), error) {
+	store, d, rest, err := opCommand(env, name, args, flags)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	username, err := needArg(rest, "USERNAME")
+	if err == nil {
+		var u *rbac.User
+		if u, err = store.FindUserByUsername(env.Ctx, username); err == nil {
+			return store, u, func() { d.Close() }, nil
+		}
+	}
+	d.Close()
+	return nil, nil, nil, err
 }

@@ -1,6 +1,8 @@
 package rbac
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"clerkskill/app/web"
@@ -65,12 +67,15 @@ func (h *Handler) Routes(r *web.Router) {
 	api.Delete("/grants/:id", g.Require("staff", "write"), h.apiRemoveGrant)
 }
 
-// page builds the frame every template receives.
-func (h *Handler) page(c *fiber.Ctx, title string, data any) web.Page {
-	p := web.Page{Title: title, CSRF: CSRFToken(c), Data: data, Flash: c.Query("flash")}
+// NewPage builds the frame every template receives: the signed-in viewer, their form
+// token and any flash message, around the page's own data. Every package's handlers use it.
+func NewPage(c *fiber.Ctx, title string, data any) web.Page {
+	p := web.Page{Title: title, CSRF: CSRFToken(c), Data: data, Flash: strings.Clone(c.Query("flash"))}
 	p.User, _ = c.Locals(web.ViewerKey).(*web.Viewer)
 	return p
 }
+
+func (h *Handler) page(c *fiber.Ctx, title string, data any) web.Page { return NewPage(c, title, data) }
 
 func (h *Handler) render(c *fiber.Ctx, name, title string, data any) error {
 	return h.pages.Render(c, fiber.StatusOK, name, h.page(c, title, data))
