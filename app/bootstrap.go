@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	"clerkskill/exams"
 	"clerkskill/rbac"
 )
 
@@ -33,10 +34,33 @@ func seedDemo(env Env, srv *Server) error {
 		fmt.Fprintln(env.Stdout, "demo: store already has data; demo accounts (if seeded earlier) keep password", rbac.DemoPassword)
 		return nil
 	}
+	for _, step := range demoSteps {
+		if err := step(env, srv); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(env.Stdout, "demo dataset loaded. Demo logins (password "+rbac.DemoPassword+", demo mode only):")
 	for _, a := range accounts {
 		fmt.Fprintf(env.Stdout, "  %-16s %-10s %s\n", a.Username, a.Role, a.Org)
 	}
 	fmt.Fprintln(env.Stdout, "  clerk001 … clerk300 are all clerks (综窗人员).")
+	return nil
+}
+
+// demoSteps extend the demo after people and places exist, in order; each package's
+// demo content is one step.
+var demoSteps = []func(Env, *Server) error{seedQuestionBank}
+
+// seedQuestionBank loads the demo question bank, owned by the county centre.
+func seedQuestionBank(env Env, srv *Server) error {
+	county, err := srv.RBAC.FindOrgByCode(env.Ctx, "QS")
+	if err != nil {
+		return err
+	}
+	n, err := srv.Bank.SeedDemo(env.Ctx, exams.DemoQuestions, county.ID)
+	if err != nil {
+		return fmt.Errorf("demo question bank: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "demo question bank: %d questions\n", n)
 	return nil
 }
