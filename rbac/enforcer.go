@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -22,9 +23,19 @@ var policyText string
 // Enforcer answers "may user U do act on obj at org path P" with casbin RBAC with domains.
 // Grants are casbin grouping rules (user, role, org path) loaded from the grants table by
 // grantAdapter; role permissions come from the embedded policy.csv.
+//
+// Beside casbin it keeps each user's grants by user id, so a check consults only the
+// caller's own grants (one casbin call per grant that covers the target) instead of
+// scanning every grant in the system.
 type Enforcer struct {
 	e *casbin.SyncedEnforcer
+
+	mu     sync.RWMutex
+	grants map[int64][]grantRule
 }
+
+// grantRule is one grant as casbin holds it: a role at an org path.
+type grantRule struct{ role, path string }
 
 func newEnforcer(db *bun.DB) (*Enforcer, error) {
 	m, err := model.NewModelFromString(modelText)
@@ -36,7 +47,28 @@ func newEnforcer(db *bun.DB) (*Enforcer, error) {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
 	e.EnableAutoSave(false) // grants are written by Store inside its transactions
-	return &Enforcer{e: e}, nil
+	en := &Enforcer{e: e}
+	return en, en.index()
+}
+
+// index rebuilds the per-user grant index from the rules casbin holds.
+func (en *Enforcer) index() error {
+	rules, err := en.e.GetGroupingPolicy()
+	if err != nil {
+		return err
+	}
+	idx := make(map[int64][]grantRule, len(rules))
+	for _, r := range rules {
+		id, err := strconv.ParseInt(strings.TrimPrefix(r[0], "u:"), 10, 64)
+		if err != nil {
+			return fmt.Errorf("grant subject %q: %w", r[0], err)
+		}
+		idx[id] = append(idx[id], grantRule{r[1], r[2]})
+	}
+	en.mu.Lock()
+	en.grants = idx
+	en.mu.Unlock()
+	return nil
 }
 
 func subject(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
@@ -45,8 +77,11 @@ func subject(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) 
 // grant at orgPath or any ancestor carries a role with that permission.
 func (en *Enforcer) Allowed(userID int64, orgPath, obj, act string) bool {
 	sub := subject(userID)
-	for _, dom := range ancestors(orgPath) {
-		if ok, err := en.e.Enforce(sub, dom, obj, act); err == nil && ok {
+	for _, g := range en.grantsOf(userID) {
+		if !strings.HasPrefix(orgPath, g.path) {
+			continue
+		}
+		if ok, err := en.e.Enforce(sub, g.path, obj, act); err == nil && ok {
 			return true
 		}
 	}
@@ -57,8 +92,8 @@ func (en *Enforcer) Allowed(userID int64, orgPath, obj, act string) bool {
 func (en *Enforcer) Scope(userID int64, obj, act string) Scope {
 	var s Scope
 	for _, g := range en.grantsOf(userID) {
-		if ok, _ := en.e.Enforce(subject(userID), g[1], obj, act); ok {
-			s = append(s, g[1])
+		if ok, _ := en.e.Enforce(subject(userID), g.path, obj, act); ok {
+			s = append(s, g.path)
 		}
 	}
 	return s.minimal()
@@ -66,45 +101,63 @@ func (en *Enforcer) Scope(userID int64, obj, act string) Scope {
 
 // Roles returns the distinct roles the user holds anywhere.
 func (en *Enforcer) Roles(userID int64) []string {
-	seen := map[string]bool{}
 	var out []string
 	for _, g := range en.grantsOf(userID) {
-		if !seen[g[0]] {
-			seen[g[0]] = true
-			out = append(out, g[0])
+		if !contains(out, g.role) {
+			out = append(out, g.role)
 		}
 	}
 	return out
 }
 
-// grantsOf returns (role, path) pairs for the user.
-func (en *Enforcer) grantsOf(userID int64) [][2]string {
-	rules, _ := en.e.GetFilteredGroupingPolicy(0, subject(userID))
-	out := make([][2]string, 0, len(rules))
-	for _, r := range rules {
-		out = append(out, [2]string{r[1], r[2]})
-	}
-	return out
+func (en *Enforcer) grantsOf(userID int64) []grantRule {
+	en.mu.RLock()
+	defer en.mu.RUnlock()
+	return en.grants[userID]
 }
 
-// reloadUser replaces the user's grouping rules with the grants now in the database.
+// reloadUser replaces the user's grouping rules with the grants now in the database,
+// touching only that user's rules in casbin.
 func (en *Enforcer) reloadUser(ctx context.Context, db bun.IDB, userID int64) error {
 	rules, err := loadGrantRules(ctx, db, &userID)
 	if err != nil {
 		return err
 	}
-	if _, err := en.e.RemoveFilteredGroupingPolicy(0, subject(userID)); err != nil {
-		return err
+	en.mu.Lock()
+	defer en.mu.Unlock()
+	if old := en.grants[userID]; len(old) > 0 {
+		if _, err := en.e.RemoveGroupingPolicies(asRules(userID, old)); err != nil {
+			return err
+		}
 	}
-	if len(rules) == 0 {
-		return nil
+	fresh := make([]grantRule, len(rules))
+	for i, r := range rules {
+		fresh[i] = grantRule{r[1], r[2]}
 	}
-	_, err = en.e.AddGroupingPolicies(rules)
-	return err
+	if len(rules) > 0 {
+		if _, err := en.e.AddGroupingPolicies(rules); err != nil {
+			return err
+		}
+	}
+	en.grants[userID] = fresh
+	return nil
+}
+
+func asRules(userID int64, gs []grantRule) [][]string {
+	out := make([][]string, len(gs))
+	for i, g := range gs {
+		out[i] = []string{subject(userID), g.role, g.path}
+	}
+	return out
 }
 
 // Reload reads every grant again, e.g. after another instance changed them.
-func (en *Enforcer) Reload() error { return en.e.LoadPolicy() }
+func (en *Enforcer) Reload() error {
+	if err := en.e.LoadPolicy(); err != nil {
+		return err
+	}
+	return en.index()
+}
 
 func loadGrantRules(ctx context.Context, db bun.IDB, userID *int64) ([][]string, error) {
 	var rows []struct {

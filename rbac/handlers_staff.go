@@ -86,10 +86,12 @@ func staffQueryString(q staffQuery) string {
 	return v.Encode()
 }
 
-// maskUnlessAllowed masks national ID numbers the caller may not see whole.
+// maskUnlessAllowed masks national ID numbers the caller may not see whole; the right is
+// worked out once per request, not once per row.
 func (h *Handler) maskUnlessAllowed(c *fiber.Ctx, list []*Staff) {
+	pii := h.store.enf.Scope(actor(c), "staff", "pii")
 	for i, s := range list {
-		if s.Org == nil || !h.guards.Can(c, s.Org.Path, "staff", "pii") {
+		if s.Org == nil || !pii.Covers(s.Org.Path) {
 			list[i] = s.WithMaskedID()
 		}
 	}
