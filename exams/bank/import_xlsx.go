@@ -86,6 +86,7 @@ func openProblem(err error) error {
 // questionSheet is the 题目 sheet as read: the header and the non-empty rows, each cell
 // both as shown (formatted) and as stored (raw).
 type questionSheet struct {
+	f         *excelize.File
 	header    []string
 	formatted [][]string
 	raw       [][]string
@@ -112,7 +113,7 @@ func readQuestionSheet(f *excelize.File, maxRows int) (*questionSheet, error) {
 	if len(formatted) == 0 {
 		return nil, web.Errorf(web.EINVALID, "工作表“%s”是空的：第1行应为表头，第2行起每行一题", SheetQuestions)
 	}
-	return &questionSheet{header: trimAll(formatted[0]), formatted: formatted, raw: raw}, nil
+	return &questionSheet{f: f, header: trimAll(formatted[0]), formatted: formatted, raw: raw}, nil
 }
 
 // countRows refuses absurd row counts before the sheet is loaded into memory, counting
@@ -270,7 +271,7 @@ func (s *questionSheet) cells(i int, pos []int) []string {
 		case pos[colScore], pos[colDifficulty]:
 			out[j] = strings.TrimSpace(r)
 		default:
-			out[j] = strings.TrimSpace(unsafeCell(dateText(f, r)))
+			out[j] = strings.TrimSpace(unsafeCell(s.dateText(i, j, f, r)))
 		}
 	}
 	return out
@@ -294,11 +295,9 @@ func byTemplate(cells []string, pos []int) []string {
 	return out
 }
 
-var dateLike = regexp.MustCompile(`^\d{1,4}[-/年]\d{1,2}[-/月]\d{1,4}`)
-
 // dateText writes a date cell as 2006-01-02 rather than in the sheet's display format.
-func dateText(formatted, raw string) string {
-	if formatted == raw || !dateLike.MatchString(formatted) {
+func (s *questionSheet) dateText(i, j int, formatted, raw string) string {
+	if formatted == raw || !s.dateCell(cellRef(j+1, i+1)) {
 		return formatted
 	}
 	serial, err := strconv.ParseFloat(raw, 64)
@@ -314,3 +313,27 @@ func dateText(formatted, raw string) string {
 	}
 	return t.Format("2006-01-02 15:04")
 }
+
+// dateCell reports whether the cell's number format shows a date.
+func (s *questionSheet) dateCell(ref string) bool {
+	id, err := s.f.GetCellStyle(SheetQuestions, ref)
+	if err != nil {
+		return false
+	}
+	st, err := s.f.GetStyle(id)
+	if err != nil || st == nil {
+		return false
+	}
+	n := st.NumFmt
+	if (n >= 14 && n <= 17) || n == 22 || (n >= 27 && n <= 31) || (n >= 34 && n <= 36) || (n >= 50 && n <= 58) {
+		return true
+	}
+	if st.CustomNumFmt == nil {
+		return false
+	}
+	code := quotedText.ReplaceAllString(strings.ToLower(*st.CustomNumFmt), "")
+	return strings.ContainsAny(code, "yd") || strings.ContainsAny(code, "年月日")
+}
+
+// quotedText matches literal text and colour or locale codes in a number format.
+var quotedText = regexp.MustCompile(`"[^"]*"|\[[^\]]*\]`)

@@ -3,6 +3,7 @@ package bank
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -13,9 +14,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/uptrace/bun"
 	"github.com/xuri/excelize/v2"
 
+	"clerkskill/app/db/dbtest"
 	"clerkskill/app/web"
+	"clerkskill/exams"
+	"clerkskill/rbac"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -366,4 +371,60 @@ func FuzzParseWorkbook(f *testing.F) {
 		qs, rep, err := ParseWorkbook(bytes.NewReader(b), o)
 		checkOutcome(t, s, qs, rep, err)
 	})
+}
+
+// TestBrokenInputsStoreNothing sends every broken input through Store.Import on each
+// database and checks the bank is unchanged, while a good file is stored whole.
+func TestBrokenInputsStoreNothing(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *bun.DB) {
+		ctx := context.Background()
+		stds := exams.NewStore(d, nil)
+		if _, err := stds.EnsureDefaultStandard(ctx); err != nil {
+			t.Fatal(err)
+		}
+		orgs, err := rbac.NewStore(d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit := &rbac.OrgUnit{Tier: rbac.TierCounty, Code: "C", Name: "县中心"}
+		if err := orgs.CreateOrg(ctx, 0, unit); err != nil {
+			t.Fatal(err)
+		}
+		s := NewStore(d, stds, nil)
+		d0 := Defaults{Owner: unit.ID, Score: 1, Levels: LevelsOf(5), Code: "2.1"}
+		broken := map[string][]byte{
+			"not a zip.xlsx":         []byte("hello"),
+			"zip bomb.xlsx":          zipBomb(t),
+			"oversize.xlsx":          append([]byte("PK\x03\x04"), make([]byte, MaxImportBytes)...),
+			"too many rows.xlsx":     sheet(t, make([][]any, MaxImportRows+1), func(f *excelize.File) { fillRows(f, MaxImportRows+1) }),
+			"wrong headers.xlsx":     sheet(t, [][]any{row(goodRow())}, func(f *excelize.File) { _ = f.SetCellValue(SheetQuestions, "K1", "正确答案") }),
+			"merged cells.xlsx":      sheet(t, [][]any{row(goodRow())}, func(f *excelize.File) { _ = f.MergeCell(SheetQuestions, "B2", "C2") }),
+			"bad answer letter.xlsx": sheet(t, [][]any{row(goodRow()), with(goodRow(), "题干", "另一题", "答案", "Z")}, nil),
+			"unknown code.xlsx":      sheet(t, [][]any{row(goodRow()), with(goodRow(), "题干", "另一题", "标准代码", "9.9")}, nil),
+			"broken aiken.txt":       []byte("题？\nA. 甲\nB. 乙\n"),
+			"broken gift.gift":       []byte("好 {=甲 ~乙}\n\n数 {#3}\n"),
+		}
+		for name, b := range broken {
+			qs, _, err := s.Import(ctx, 1, ImportInput{Filename: name, Body: bytes.NewReader(b), Options: ImportOptions{Defaults: d0}})
+			if err == nil || qs != nil {
+				t.Errorf("%s: accepted", name)
+			}
+		}
+		if n, _ := s.CountQuestions(ctx); n != 0 {
+			t.Fatalf("broken inputs stored %d questions", n)
+		}
+		good := sheet(t, [][]any{with(goodRow(), "分值", "３", "题干", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)), with(goodRow(), "题干", "另一题")}, nil)
+		var done []int
+		qs, _, err := s.Import(ctx, 1, ImportInput{Filename: "good.xlsx", Body: bytes.NewReader(good), Options: ImportOptions{Defaults: d0},
+			Stored: func(n, total int) { done = append(done, n) }})
+		if n, _ := s.CountQuestions(ctx); err != nil || n != 2 || len(done) != 2 || qs[0].Score != 3 || qs[0].Stem != "2024-05-01" {
+			t.Fatalf("good file: %v, count %d, progress %v, first %+v", err, n, done, qs[0])
+		}
+	})
+}
+
+func fillRows(f *excelize.File, n int) {
+	for i := range n {
+		_ = f.SetSheetRow(SheetQuestions, cellRef(1, i+2), &[]any{"单选题", fmt.Sprintf("题%d", i)})
+	}
 }

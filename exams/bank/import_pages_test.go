@@ -1,0 +1,73 @@
+package bank
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"clerkskill/app/web"
+	"clerkskill/rbac"
+)
+
+// TestImportPagesRender renders every question_import* page, empty and with a refusal,
+// and fails when one has no case here.
+func TestImportPagesRender(t *testing.T) {
+	r, err := web.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewer := &web.Viewer{ID: 9, Username: "trainer", DisplayName: "培训师", Roles: []string{"trainer"}}
+	units := []*rbac.OrgUnit{{ID: 2, Name: "某县中心", Depth: 1}, {ID: 4, Name: "某镇<b>中心", Depth: 2}}
+	rep := &Report{Format: FormatXLSX, Rows: 3, Total: 2, Errors: []RowError{{2, "答案", "答案须为选项字母 A–C"}, {3, "", "题干与第 2 行重复"}}}
+	levels := []importLevel{{5, "五级", true}, {4, "四级", false}}
+	cases := []struct {
+		name string
+		p    web.Page
+		want []string
+	}{
+		{"empty form", web.Page{User: viewer, CSRF: "tok", Data: importPage{Form: importForm{Owner: 4, Score: 1, Difficulty: 3, Pool: PoolBoth},
+			Units: units, Levels: levels, Pools: []Pool{PoolBoth, PoolExam}}},
+			[]string{`value="tok"`, `<option value="4" selected>`, "某镇&lt;b&gt;中心", `value="5" checked`, "/questions/import/template.xlsx"}},
+		{"refusal with report", web.Page{User: viewer, Data: importPage{Form: importForm{Format: "xlsx"}, Report: rep, Shown: rep.Errors[:1],
+			ReportKey: "abc", Errors: map[string]string{"_": "3 行题目中有 2 行存在错误", "owner": "请选择单位"}}},
+			[]string{"错误清单（共 2 处，涉及 2 行）", "report.xlsx?key=abc", "答案须为选项字母", "仅列出前 1 处", "请选择单位", `value="xlsx" selected`}},
+		{"file refusal", web.Page{User: viewer, Data: importPage{Errors: map[string]string{"_": "文件超过 10 MiB", "file": "请选择要导入的文件"}}},
+			[]string{"文件超过 10 MiB", "请选择要导入的文件"}},
+	}
+	for _, c := range cases {
+		body := renderImportPage(t, r, "question_import", c.p)
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: missing %q", c.name, w)
+			}
+		}
+		for _, bad := range []string{"<no value>", "ZgotmplZ", "style="} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: output contains %q", c.name, bad)
+			}
+		}
+	}
+	for _, n := range r.PagesWithPrefix("question_import") {
+		if n != "question_import" {
+			t.Errorf("page %s has no render case", n)
+		}
+	}
+}
+
+func renderImportPage(t *testing.T, r *web.Renderer, page string, p web.Page) string {
+	t.Helper()
+	app := fiber.New()
+	app.Get("/", func(c *fiber.Ctx) error { return r.Render(c, 200, page, p) })
+	resp, err := app.Test(httptest.NewRequest("GET", "/", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: status %d: %s", page, resp.StatusCode, b)
+	}
+	return string(b)
+}
