@@ -184,6 +184,9 @@ func (x *Export) Add(q *Question) error {
 	return x.sw.SetRow(cellRef(1, x.row), questionRow(q))
 }
 
+// Close discards an export that will not be finished.
+func (x *Export) Close() error { return x.f.Close() }
+
 // Finish writes the workbook to w.
 func (x *Export) Finish(w io.Writer) error {
 	defer x.f.Close()

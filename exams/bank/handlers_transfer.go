@@ -273,12 +273,12 @@ func (h *Handler) exportQuestions(c *fiber.Ctx) error {
 	for f.Offset = 0; ; f.Offset += f.Limit {
 		page, total, err := h.store.FindQuestions(ctx, f)
 		if err != nil {
-			_ = x.f.Close()
+			_ = x.Close()
 			return err
 		}
 		for _, q := range page {
 			if err := x.Add(q); err != nil {
-				_ = x.f.Close()
+				_ = x.Close()
 				return err
 			}
 		}
