@@ -39,6 +39,7 @@ func commands() []command {
 		{"migrate", "migrate [--data DIR]                            apply pending schema migrations", runMigrate},
 		{"user", "user add|passwd|roles|token …                   manage accounts", runUser},
 		{"org", "org add|list …                                  manage the org tree", runOrg},
+		{"standard", "standard show|import|template …            the skill standard", runStandard},
 		{"import", "import questions FILE [--owner ORG-CODE] [--format F] [--level 5,4] [--code 2.1] …   bulk import", runImport},
 		{"export", "export questions -o FILE.xlsx                  export the question bank", runExport},
 		{"version", "version                                         print the version", runVersion},

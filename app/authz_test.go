@@ -184,6 +184,7 @@ var paramResources = []paramRes{
 	{"/orgs/", true, func(fx *fixture, g string) int64 { return fx.orgs[g].ID }},
 	{"/staff/", true, func(fx *fixture, g string) int64 { return fx.staff[g].ID }},
 	{"/grants/", true, (*fixture).grantID},
+	{"/standard/versions/", false, (*fixture).standardVersionID},
 }
 
 func paramResource(path string) *paramRes {
@@ -276,6 +277,16 @@ func (fx *fixture) grantID(group string) int64 {
 		grants, _ = s.FindGrants(ctx, u.ID)
 	}
 	return grants[0].ID
+}
+
+// standardVersionID returns the current standard version: versions are global, not owned
+// by a unit.
+func (fx *fixture) standardVersionID(string) int64 {
+	v, err := fx.env.Srv.Standards.CurrentStandard(context.Background())
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return v.ID
 }
 
 func (fx *fixture) request(route web.Route, role, path string) apptest.Request {
