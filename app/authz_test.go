@@ -13,6 +13,7 @@ import (
 	"clerkskill/app/apptest"
 	"clerkskill/app/db/dbtest"
 	"clerkskill/app/web"
+	"clerkskill/exams/bank"
 	"clerkskill/rbac"
 )
 
@@ -185,6 +186,7 @@ var paramResources = []paramRes{
 	{"/staff/", true, func(fx *fixture, g string) int64 { return fx.staff[g].ID }},
 	{"/grants/", true, (*fixture).grantID},
 	{"/standard/versions/", false, (*fixture).standardVersionID},
+	{"/questions/", true, (*fixture).questionID},
 }
 
 func paramResource(path string) *paramRes {
@@ -203,6 +205,8 @@ type fixture struct {
 	orgs   map[string]*rbac.OrgUnit
 	staff  map[string]*rbac.Staff
 	tokens map[string]string
+	// questions holds, per group, a question owned by the group's township unit.
+	questions map[string]int64
 }
 
 func newFixture(t *testing.T, env *apptest.Env) *fixture {
@@ -210,6 +214,10 @@ func newFixture(t *testing.T, env *apptest.Env) *fixture {
 	fx.township("chengguan", "QS-CG")
 	fx.township("donghu", "QS-DH")
 	fx.otherCounty()
+	fx.questions = map[string]int64{}
+	for g := range fx.orgs {
+		fx.questionID(g)
+	}
 	return fx
 }
 
@@ -277,6 +285,22 @@ func (fx *fixture) grantID(group string) int64 {
 		grants, _ = s.FindGrants(ctx, u.ID)
 	}
 	return grants[0].ID
+}
+
+// questionID returns the group's question, writing a new one if an earlier row deleted it.
+func (fx *fixture) questionID(group string) int64 {
+	ctx := context.Background()
+	if _, err := fx.env.Srv.Bank.FindQuestionByID(ctx, fx.questions[group]); err == nil {
+		return fx.questions[group]
+	}
+	q := &bank.Question{Type: bank.Judge, Levels: bank.LevelsOf(5), Code: "2.1", Difficulty: 1, Score: 1,
+		Stem: "材料不齐全时应一次性告知申请人需补正的全部内容。", Answer: bank.Answer{Judge: new(true)},
+		Pool: bank.PoolBoth, OwnerOrgID: fx.orgs[group].ID}
+	if err := fx.env.Srv.Bank.CreateQuestion(ctx, 0, q); err != nil {
+		fx.t.Fatal(err)
+	}
+	fx.questions[group] = q.ID
+	return q.ID
 }
 
 // standardVersionID returns the current standard version: versions are global, not owned

@@ -49,7 +49,7 @@ func seedDemo(env Env, srv *Server) error {
 
 // demoSteps extend the demo after people and places exist, in order; each package's
 // demo content is one step.
-var demoSteps = []func(Env, *Server) error{seedQuestionBank}
+var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedPractice}
 
 // seedQuestionBank loads the demo question bank, owned by the county centre.
 func seedQuestionBank(env Env, srv *Server) error {
@@ -62,5 +62,25 @@ func seedQuestionBank(env Env, srv *Server) error {
 		return fmt.Errorf("demo question bank: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "demo question bank: %d questions\n", n)
+	return nil
+}
+
+// demoPractisers is how many demo clerks (clerk001 onwards) arrive with practice history.
+const demoPractisers = 20
+
+// seedPractice gives the first demo clerks some practice history and notebook entries.
+func seedPractice(env Env, srv *Server) error {
+	var users []int64
+	for i := 1; i <= demoPractisers; i++ {
+		u, err := srv.RBAC.FindUserByUsername(env.Ctx, fmt.Sprintf("clerk%03d", i))
+		if err != nil {
+			return fmt.Errorf("demo practice: %w", err)
+		}
+		users = append(users, u.ID)
+	}
+	if err := srv.Practice.SeedDemo(env.Ctx, users); err != nil {
+		return fmt.Errorf("demo practice: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "demo practice: history for clerk001–clerk%03d\n", demoPractisers)
 	return nil
 }

@@ -126,6 +126,12 @@ type Question struct {
 	OwnerOrgID  int64       `bun:"owner_org_id" json:"owner_org_id"`
 	CreatedBy   *int64      `bun:"created_by" json:"created_by,omitempty"`
 	CreatedAt   time.Time   `bun:"created_at" json:"created_at"`
+
+	// The owning unit and the author, filled by the lookups that join them
+	// (FindQuestionWithOwner, FillOwners); OwnerPath drives the object-level rule.
+	OwnerPath     string `bun:"owner_path,scanonly" json:"-"`
+	OwnerName     string `bun:"owner_name,scanonly" json:"owner_name,omitempty"`
+	CreatedByName string `bun:"created_by_name,scanonly" json:"created_by_name,omitempty"`
 }
 
 // Levels is a set of levels (5 = 五级 … 1 = 一级) kept as a bitmask, so a filter by level

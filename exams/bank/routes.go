@@ -24,9 +24,10 @@ func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler
 	return &Handler{store: store, guards: guards, pages: pages}
 }
 
-// Routes registers every route of the package with its guard: authoring in
-// handlers_question*.go, import and export in handlers_transfer.go.
+// Routes registers every route of the package with its guard: import and export in
+// handlers_transfer.go, authoring in handlers_question*.go. Transfer goes first: its fixed
+// paths under /questions/ must be matched before /questions/:id.
 func (h *Handler) Routes(r *web.Router) {
-	h.questionRoutes(r)
 	h.transferRoutes(r)
+	h.questionRoutes(r)
 }
