@@ -1,15 +1,11 @@
 package exams
 
 import (
-	"io"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"clerkskill/app/web"
+	"clerkskill/app/web/webtest"
 )
 
 // TestStandardPagesRender renders every standard_ page with the handlers' own data, and
@@ -71,39 +67,9 @@ func TestStandardPagesRender(t *testing.T) {
 			Message: "未导入", Problems: problemLines(refusal)}},
 			[]string{"bad.yaml", "<li>五级 理论知识权重合计为 95，应为 100</li>", "<li>代码“1.1”重复</li>", `aria-invalid="true"`}, nil},
 	}
-	seen := map[string]bool{}
+	var cs []webtest.Case
 	for _, c := range cases {
-		seen[c.page] = true
-		body := renderPage(t, r, c.page, c.p)
-		for _, w := range c.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("%s: missing %q", c.name, w)
-			}
-		}
-		for _, bad := range append(c.not, "<no value>", "ZgotmplZ", "style=") {
-			if strings.Contains(body, bad) {
-				t.Errorf("%s: output contains %q", c.name, bad)
-			}
-		}
+		cs = append(cs, webtest.Case{Name: c.name, Page: c.page, Data: c.p, Want: c.want, Absent: c.not})
 	}
-	for _, n := range r.PagesWithPrefix("standard_") {
-		if !seen[n] {
-			t.Errorf("page %s has no render case", n)
-		}
-	}
-}
-
-func renderPage(t *testing.T, r *web.Renderer, page string, p web.Page) string {
-	t.Helper()
-	app := fiber.New()
-	app.Get("/", func(c *fiber.Ctx) error { return r.Render(c, 200, page, p) })
-	resp, err := app.Test(httptest.NewRequest("GET", "/", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s: status %d: %s", page, resp.StatusCode, b)
-	}
-	return string(b)
+	webtest.Pages(t, r, r.PagesWithPrefix("standard_"), cs)
 }

@@ -1,15 +1,11 @@
 package rbac
 
 import (
-	"io"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"clerkskill/app/web"
+	"clerkskill/app/web/webtest"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -63,39 +59,15 @@ func TestEveryPageRenders(t *testing.T) {
 			Types: EmploymentTypes, Educations: EducationLevels}}, []string{`action="/staff/7"`, "无权查看"}},
 		{"error", "error", web.Page{User: viewer, CSRF: "tok", Data: web.ErrorBody{Error: "找不到该人员", Code: web.ENOTFOUND}}, []string{"找不到该人员", `value="tok"`}},
 	}
-	seen := map[string]bool{}
+	var cs []webtest.Case
 	for _, c := range cases {
-		seen[c.page] = true
-		body := renderPage(t, r, c.page, c.p)
-		for _, w := range c.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("%s: missing %q", c.name, w)
-			}
-		}
-		for _, bad := range []string{"<no value>", "ZgotmplZ", "style="} {
-			if strings.Contains(body, bad) {
-				t.Errorf("%s: output contains %q", c.name, bad)
-			}
-		}
+		cs = append(cs, webtest.Case{Name: c.name, Page: c.page, Data: c.p, Want: c.want})
 	}
+	var owned []string
 	for _, n := range r.PageNames() {
-		if !seen[n] && !web.OwnedElsewhere(n) {
-			t.Errorf("page %s has no render case", n)
+		if !web.OwnedElsewhere(n) {
+			owned = append(owned, n)
 		}
 	}
-}
-
-func renderPage(t *testing.T, r *web.Renderer, page string, p web.Page) string {
-	t.Helper()
-	app := fiber.New()
-	app.Get("/", func(c *fiber.Ctx) error { return r.Render(c, 200, page, p) })
-	resp, err := app.Test(httptest.NewRequest("GET", "/", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s: status %d: %s", page, resp.StatusCode, b)
-	}
-	return string(b)
+	webtest.Pages(t, r, owned, cs)
 }

@@ -1,14 +1,10 @@
 package bank
 
 import (
-	"io"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
-
 	"clerkskill/app/web"
+	"clerkskill/app/web/webtest"
 	"clerkskill/rbac"
 )
 
@@ -37,37 +33,9 @@ func TestImportPagesRender(t *testing.T) {
 		{"file refusal", web.Page{User: viewer, Data: importPage{Errors: map[string]string{"_": "文件超过 10 MiB", "file": "请选择要导入的文件"}}},
 			[]string{"文件超过 10 MiB", "请选择要导入的文件"}},
 	}
+	var cs []webtest.Case
 	for _, c := range cases {
-		body := renderImportPage(t, r, "question_import", c.p)
-		for _, w := range c.want {
-			if !strings.Contains(body, w) {
-				t.Errorf("%s: missing %q", c.name, w)
-			}
-		}
-		for _, bad := range []string{"<no value>", "ZgotmplZ", "style="} {
-			if strings.Contains(body, bad) {
-				t.Errorf("%s: output contains %q", c.name, bad)
-			}
-		}
+		cs = append(cs, webtest.Case{Name: c.name, Page: "question_import", Data: c.p, Want: c.want})
 	}
-	for _, n := range r.PagesWithPrefix("question_import") {
-		if n != "question_import" {
-			t.Errorf("page %s has no render case", n)
-		}
-	}
-}
-
-func renderImportPage(t *testing.T, r *web.Renderer, page string, p web.Page) string {
-	t.Helper()
-	app := fiber.New()
-	app.Get("/", func(c *fiber.Ctx) error { return r.Render(c, 200, page, p) })
-	resp, err := app.Test(httptest.NewRequest("GET", "/", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("%s: status %d: %s", page, resp.StatusCode, b)
-	}
-	return string(b)
+	webtest.Pages(t, r, r.PagesWithPrefix("question_import"), cs)
 }
