@@ -20,13 +20,13 @@ import (
 // What each role may do, stated here independently of rbac/policy.csv so that a change
 // to the policy that is not also made here fails the matrix.
 var rolePermissions = map[string][]string{
-	"clerk": {"practice:use"},
+	"clerk": {"practice:use", "learning:use"},
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
-		"paper:read", "paper:write", "practice:use"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read"},
+		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
-		"question:read", "question:write", "paper:read", "paper:write"},
+		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -187,6 +187,17 @@ var paramResources = []paramRes{
 	{"/grants/", true, (*fixture).grantID},
 	{"/standard/versions/", false, (*fixture).standardVersionID},
 	{"/questions/", true, (*fixture).questionID},
+	// Learning routes name a course open to the clerk (a county course): not scoped by unit.
+	{"/learn/courses/", false, (*fixture).learnCourseID},
+	{"/learning/courses/", false, (*fixture).learnCourseID},
+	{"/learn/lessons/", false, (*fixture).learnLessonID},
+	{"/learning/lessons/", false, (*fixture).learnLessonID},
+	{"/learn/attachments/", false, (*fixture).learnAttachmentID},
+	{"/courses/", true, (*fixture).courseID},
+	{"/modules/", true, (*fixture).moduleID},
+	{"/lessons/", true, (*fixture).lessonID},
+	{"/attachments/", true, (*fixture).attachmentID},
+	{"/assignments/", true, (*fixture).assignmentID},
 }
 
 func paramResource(path string) *paramRes {

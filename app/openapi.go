@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
 
+	"clerkskill/curriculum"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
 	"clerkskill/exams/paper"
@@ -21,7 +22,7 @@ var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
-	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI}
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, curriculum.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

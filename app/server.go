@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ import (
 
 	"clerkskill/app/db"
 	"clerkskill/app/web"
+	"clerkskill/curriculum"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
 	"clerkskill/exams/paper"
@@ -36,6 +38,7 @@ type Server struct {
 	Bank      *bank.Store
 	Papers    *paper.Store
 	Practice  *practice.Store
+	Courses   *curriculum.Store
 	cfg       Config
 	log       *slog.Logger
 }
@@ -54,6 +57,9 @@ func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionAbsolute
 	s := &Server{DB: d, RBAC: store, Guards: rbac.NewGuards(store, policy, cfg.SecureCookies), cfg: cfg, log: log}
 	if err := s.examStores(ctx, now); err != nil {
+		return nil, err
+	}
+	if err := s.curriculumStore(cfg, now); err != nil {
 		return nil, err
 	}
 	s.App = fiber.New(fiber.Config{
@@ -91,6 +97,7 @@ func (s *Server) routes(pages *web.Renderer) {
 	bank.NewHandler(s.Bank, s.Guards, pages).Routes(r)
 	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
 	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
+	curriculum.NewHandler(s.Courses, s.Guards, pages).Routes(r)
 }
 
 // examStores opens the standard (storing the default profile on first start), the
@@ -103,6 +110,21 @@ func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
 	s.Bank = bank.NewStore(s.DB, s.Standards, now)
 	s.Papers = paper.NewStore(s.DB, s.Bank, now)
 	s.Practice = practice.NewStore(s.DB, s.Bank, now)
+	return nil
+}
+
+// curriculumStore opens courses, with attachments under the data dir (in memory when
+// there is none, as in tests).
+func (s *Server) curriculumStore(cfg Config, now func() time.Time) error {
+	var files curriculum.Storage = curriculum.NewMemStorage()
+	if cfg.DataDir != "" {
+		dir, err := curriculum.NewDirStorage(filepath.Join(cfg.DataDir, "attachments"))
+		if err != nil {
+			return err
+		}
+		files = dir
+	}
+	s.Courses = curriculum.NewStore(s.DB, s.Standards, files, now)
 	return nil
 }
 
