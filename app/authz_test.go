@@ -20,13 +20,13 @@ import (
 // What each role may do, stated here independently of rbac/policy.csv so that a change
 // to the policy that is not also made here fails the matrix.
 var rolePermissions = map[string][]string{
-	"clerk": {"practice:use", "learning:use"},
+	"clerk": {"practice:use", "learning:use", "event:attend", "hours:own"},
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
-		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign"},
+		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "event:read", "event:write"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
-		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign"},
+		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "event:read", "event:write", "hours:read", "hours:write"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -198,6 +198,8 @@ var paramResources = []paramRes{
 	{"/lessons/", true, (*fixture).lessonID},
 	{"/attachments/", true, (*fixture).attachmentID},
 	{"/assignments/", true, (*fixture).assignmentID},
+	{"/events/", true, (*fixture).eventID},
+	{"/hours/", true, (*fixture).hoursEntryID},
 }
 
 func paramResource(path string) *paramRes {

@@ -49,7 +49,7 @@ func seedDemo(env Env, srv *Server) error {
 
 // demoSteps extend the demo after people and places exist, in order; each package's
 // demo content is one step.
-var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedPractice}
+var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedPractice, seedTraining}
 
 // seedQuestionBank loads the demo question bank, owned by the county centre.
 func seedQuestionBank(env Env, srv *Server) error {
@@ -82,5 +82,17 @@ func seedPractice(env Env, srv *Server) error {
 		return fmt.Errorf("demo practice: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "demo practice: history for clerk001–clerk%03d\n", demoPractisers)
+	return nil
+}
+
+// seedTraining adds training events (past ones with attendance, coming ones with
+// registrations) and external training hours, so the hours reports have figures.
+func seedTraining(env Env, srv *Server) error {
+	sum, err := srv.Training.SeedDemo(env.Ctx)
+	if err != nil {
+		return fmt.Errorf("demo training: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "demo training: %d events, %d attendances, %d registrations, %d external entries\n",
+		sum.Events, sum.Attendances, sum.Registrations, sum.Externals)
 	return nil
 }

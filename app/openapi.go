@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"clerkskill/curriculum"
+	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
 	"clerkskill/exams/paper"
@@ -22,7 +23,7 @@ var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
-	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, curriculum.OpenAPI}
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

@@ -20,6 +20,7 @@ import (
 	"clerkskill/app/db"
 	"clerkskill/app/web"
 	"clerkskill/curriculum"
+	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
 	"clerkskill/exams/paper"
@@ -39,6 +40,7 @@ type Server struct {
 	Papers    *paper.Store
 	Practice  *practice.Store
 	Courses   *curriculum.Store
+	Training  *training.Store
 	cfg       Config
 	log       *slog.Logger
 }
@@ -57,6 +59,9 @@ func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now
 	policy.Idle, policy.Absolute = cfg.SessionIdle, cfg.SessionAbsolute
 	s := &Server{DB: d, RBAC: store, Guards: rbac.NewGuards(store, policy, cfg.SecureCookies), cfg: cfg, log: log}
 	if err := s.examStores(ctx, now); err != nil {
+		return nil, err
+	}
+	if err := s.trainingStore(cfg, now); err != nil {
 		return nil, err
 	}
 	if err := s.curriculumStore(cfg, now); err != nil {
@@ -98,6 +103,7 @@ func (s *Server) routes(pages *web.Renderer) {
 	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
 	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
 	curriculum.NewHandler(s.Courses, s.Guards, pages).Routes(r)
+	training.NewHandler(s.Training, s.Guards, pages).Routes(r)
 }
 
 // examStores opens the standard (storing the default profile on first start), the
@@ -125,6 +131,22 @@ func (s *Server) curriculumStore(cfg Config, now func() time.Time) error {
 		files = dir
 	}
 	s.Courses = curriculum.NewStore(s.DB, s.Standards, files, now)
+	s.Courses.SetHoursLedger(s.Training)
+	return nil
+}
+
+// trainingStore opens events and the hours ledger, with evidence files under the data
+// dir (in memory when there is none, as in tests).
+func (s *Server) trainingStore(cfg Config, now func() time.Time) error {
+	var files training.Files = training.NewMemFiles()
+	if cfg.DataDir != "" {
+		dir, err := training.NewDirFiles(filepath.Join(cfg.DataDir, "evidence"))
+		if err != nil {
+			return err
+		}
+		files = dir
+	}
+	s.Training = training.NewStore(s.DB, files, now)
 	return nil
 }
 

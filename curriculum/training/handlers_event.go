@@ -165,6 +165,13 @@ func (h *Handler) createEvent(c *fiber.Ctx) error {
 		return err
 	}
 	e, errs := f.event(audience)
+	if verr, ok := e.Validate().(*web.Error); ok {
+		for k, v := range verr.Fields {
+			if errs[k] == "" {
+				errs[k] = v
+			}
+		}
+	}
 	if len(errs) == 0 {
 		err = h.createEventChecked(c, e)
 		if errs, err = formErrors(err); err != nil {

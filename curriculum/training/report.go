@@ -96,7 +96,7 @@ func (s *Store) unitAreas(ctx context.Context, orgID int64) ([]unitArea, error) 
 		Path string `bun:"path"`
 	}
 	err := s.db.NewSelect().Table("org_units").Column("id", "name", "path").
-		Where("id = ? OR parent_id = ?", orgID, orgID).OrderExpr("CASE WHEN id = ? THEN 0 ELSE 1 END, code", orgID).Scan(ctx, &units)
+		Where("id = ? OR parent_id = ?", orgID, orgID).OrderExpr("CASE WHEN id = ? THEN 0 ELSE 1 END, id", orgID).Scan(ctx, &units)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (s *Store) unitAreas(ctx context.Context, orgID int64) ([]unitArea, error) 
 func (s *Store) unitFigures(ctx context.Context, a unitArea, f ReportFilter) (UnitRow, error) {
 	r := UnitRow{OrgID: a.id, Name: a.name, Own: a.own}
 	q := s.db.NewSelect().Model((*Entry)(nil)).
-		ColumnExpr("COUNT(DISTINCT h.user_id) AS learners, COALESCE(SUM(h.hours), 0) AS hours").
+		ColumnExpr("COUNT(DISTINCT h.user_id) AS learners, COALESCE(SUM(h.hours), 0.0) AS hours").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'course' THEN 1 ELSE 0 END), 0) AS completions").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'event' THEN 1 ELSE 0 END), 0) AS attendances").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'external' THEN 1 ELSE 0 END), 0) AS externals").

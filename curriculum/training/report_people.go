@@ -33,7 +33,7 @@ func (s *Store) ByPerson(ctx context.Context, f ReportFilter) ([]PersonRow, int,
 	var rows []PersonRow
 	q := s.db.NewSelect().TableExpr("users AS u").
 		ColumnExpr("u.id AS user_id, s.name, u.username, o.name AS org_name").
-		ColumnExpr("COALESCE(SUM(h.hours), 0) AS hours").
+		ColumnExpr("COALESCE(SUM(h.hours), 0.0) AS hours").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'course' THEN 1 ELSE 0 END), 0) AS completions").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'event' THEN 1 ELSE 0 END), 0) AS attendances").
 		ColumnExpr("COALESCE(SUM(CASE WHEN h.source = 'external' THEN 1 ELSE 0 END), 0) AS externals").

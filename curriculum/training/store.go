@@ -102,8 +102,9 @@ func inSubtree(q *bun.SelectQuery, col, path string) *bun.SelectQuery {
 	return q.Where("? >= ? AND ? < ?", bun.Ident(col), path, bun.Ident(col), pathUpper(path))
 }
 
-// courseTitles looks course titles up in the curriculum's courses table. Until that
-// table exists (or when it cannot be read) titles fall back to the course id.
+// courseTitles looks course titles up in the curriculum's tables: the title of the
+// published revision, else of the latest. When they cannot be read titles fall back to
+// the course id.
 func (s *Store) courseTitles(ctx context.Context, ids []int64) map[int64]string {
 	out := map[int64]string{}
 	if len(ids) == 0 {
@@ -113,7 +114,10 @@ func (s *Store) courseTitles(ctx context.Context, ids []int64) map[int64]string 
 		ID    int64  `bun:"id"`
 		Title string `bun:"title"`
 	}
-	if err := s.db.NewSelect().Table("courses").Column("id", "title").Where("id IN (?)", bun.In(ids)).Scan(ctx, &rows); err == nil {
+	err := s.db.NewSelect().TableExpr("courses AS c").ColumnExpr("c.id, r.title").
+		Join("JOIN course_revisions AS r ON r.course_id = c.id AND r.revision = CASE WHEN c.published_rev > 0 THEN c.published_rev ELSE c.latest_rev END").
+		Where("c.id IN (?)", bun.In(ids)).Scan(ctx, &rows)
+	if err == nil {
 		for _, r := range rows {
 			out[r.ID] = r.Title
 		}
@@ -166,3 +170,10 @@ func (s *Store) OrgOptions(ctx context.Context, scope rbac.Scope) ([]OrgOption, 
 	}
 	return list, err
 }
+
+// HoursLedger is what the curriculum calls when a clerk completes a course; Store is one.
+type HoursLedger interface {
+	RecordCompletion(ctx context.Context, userID, courseID int64, revision int, hours float64, at time.Time) error
+}
+
+var _ HoursLedger = (*Store)(nil)

@@ -14,11 +14,15 @@ import (
 )
 
 // RecordCompletion writes the ledger entry for a completed course. A course completes
-// once per clerk: calling again, for the same or a later revision, changes nothing. It is
-// the curriculum's HoursLedger.
+// once per clerk: calling again, for the same or a later revision, changes nothing. A
+// course without class hours earns none and writes nothing. It is the curriculum's
+// HoursLedger.
 func (s *Store) RecordCompletion(ctx context.Context, userID, courseID int64, revision int, hours float64, at time.Time) error {
-	if msg := checkHours(hours, 1000); msg != "" || courseID <= 0 || userID <= 0 {
-		return web.Errorf(web.EINVALID, "课程学时记录无效：%s", msg)
+	if hours == 0 {
+		return nil
+	}
+	if !(hours > 0 && hours <= 1000) || courseID <= 0 || userID <= 0 {
+		return web.Errorf(web.EINVALID, "课程学时记录无效：学时 %v、课程 %d、人员 %d", hours, courseID, userID)
 	}
 	title := s.courseTitles(ctx, []int64{courseID})[courseID]
 	key := fmt.Sprintf("course/%d/user/%d", courseID, userID)

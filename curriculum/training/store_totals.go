@@ -12,7 +12,7 @@ import (
 // left out. Certification reads it for level eligibility.
 func (s *Store) HoursFor(ctx context.Context, userID int64, year int) (float64, error) {
 	var sum []float64
-	err := s.db.NewSelect().Model((*Entry)(nil)).ColumnExpr("COALESCE(SUM(h.hours), 0)").
+	err := s.db.NewSelect().Model((*Entry)(nil)).ColumnExpr("COALESCE(SUM(h.hours), 0.0)").
 		Where("h.user_id = ? AND h.year = ? AND h.voided_at IS NULL", userID, year).Scan(ctx, &sum)
 	if err != nil || len(sum) == 0 {
 		return 0, err
@@ -28,7 +28,7 @@ func (s *Store) OrgHours(ctx context.Context, orgID int64, year int) (float64, e
 		return 0, err
 	}
 	var sum []float64
-	q := s.db.NewSelect().Model((*Entry)(nil)).ColumnExpr("COALESCE(SUM(h.hours), 0)").
+	q := s.db.NewSelect().Model((*Entry)(nil)).ColumnExpr("COALESCE(SUM(h.hours), 0.0)").
 		Join("JOIN org_units AS o ON o.id = h.org_id").Where("h.year = ? AND h.voided_at IS NULL", year)
 	if err := inSubtree(q, "o.path", path).Scan(ctx, &sum); err != nil || len(sum) == 0 {
 		return 0, err
