@@ -22,11 +22,11 @@ import (
 var rolePermissions = map[string][]string{
 	"clerk": {"practice:use", "learning:use", "event:attend", "hours:own"},
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
-		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "event:read", "event:write"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write"},
+		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "event:read", "event:write", "mark:use", "result:read", "result:release"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write", "result:read"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "course:assign", "hours:read", "hours:write", "result:read"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
-		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "event:read", "event:write", "hours:read", "hours:write"},
+		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "event:read", "event:write", "hours:read", "hours:write", "result:read", "result:release"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -187,6 +187,9 @@ var paramResources = []paramRes{
 	{"/grants/", true, (*fixture).grantID},
 	{"/standard/versions/", false, (*fixture).standardVersionID},
 	{"/questions/", true, (*fixture).questionID},
+	{"/marking/", true, (*fixture).markingSessionID},
+	{"/results/reviews/", true, (*fixture).reviewID},
+	{"/results/", true, (*fixture).markingSessionID},
 	// Learning routes name a course open to the clerk (a county course): not scoped by unit.
 	{"/learn/courses/", false, (*fixture).learnCourseID},
 	{"/learning/courses/", false, (*fixture).learnCourseID},

@@ -13,6 +13,7 @@ import (
 	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/marking"
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/rbac"
@@ -23,7 +24,7 @@ var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
-	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

@@ -23,6 +23,7 @@ import (
 	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/marking"
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/rbac"
@@ -39,6 +40,7 @@ type Server struct {
 	Bank      *bank.Store
 	Papers    *paper.Store
 	Practice  *practice.Store
+	Marking   *marking.Store
 	Courses   *curriculum.Store
 	Training  *training.Store
 	cfg       Config
@@ -102,6 +104,7 @@ func (s *Server) routes(pages *web.Renderer) {
 	bank.NewHandler(s.Bank, s.Guards, pages).Routes(r)
 	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
 	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
+	marking.NewHandler(s.Marking, s.Guards, pages).Routes(r)
 	curriculum.NewHandler(s.Courses, s.Guards, pages).Routes(r)
 	training.NewHandler(s.Training, s.Guards, pages).Routes(r)
 }
@@ -116,6 +119,7 @@ func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
 	s.Bank = bank.NewStore(s.DB, s.Standards, now)
 	s.Papers = paper.NewStore(s.DB, s.Bank, now)
 	s.Practice = practice.NewStore(s.DB, s.Bank, now)
+	s.Marking = marking.NewStore(s.DB, s.Standards, now)
 	return nil
 }
 
