@@ -1,0 +1,141 @@
+package curriculum_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"clerkskill/app/apptest"
+	"clerkskill/app/db/dbtest"
+	"clerkskill/rbac"
+)
+
+// chromium finds Debian's chromium; under CI a missing browser is a failure, not a skip.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if path, err := exec.LookPath(p); p != "" && err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not found: .ci/run installs Debian's chromium")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(412, 900))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+func login(base, user string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), user),
+		chromedp.SendKeys(chromedp.ID("password"), rbac.DemoPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("home")),
+	}
+}
+
+// TestBrowserWritePublishRead: on a phone-sized window the trainer writes a course and a
+// lesson (the live preview renders it on the server as they type, without the script they
+// slipped in), attaches a PDF and publishes; clerk061 reads the lesson, sees the attachment
+// and finishes the course.
+func TestBrowserWritePublishRead(t *testing.T) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			env := apptest.New(t, d)
+			led := &ledger{}
+			env.Srv.Courses.SetHoursLedger(led)
+			base := env.Listen()
+			file := filepath.Join(t.TempDir(), "首问负责制.pdf")
+			if err := os.WriteFile(file, pdf, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ctx := newBrowser(t)
+			trainer := append(login(base, "trainer"),
+				chromedp.Navigate(base+"/courses/new"), chromedp.WaitVisible(chromedp.ID("course-form")),
+				chromedp.SendKeys(chromedp.ID("code"), "BR-01"),
+				chromedp.SendKeys(chromedp.ID("title"), "首问负责制"),
+				chromedp.Click(chromedp.CSS(`input[name=codes][value="1.1"]`)),
+				chromedp.Click(chromedp.CSS(`#course-form ~ form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.ID("course-show")),
+				chromedp.SendKeys(chromedp.ID("module-title"), "接待规范"),
+				chromedp.Submit(chromedp.ID("module-title")),
+				chromedp.WaitVisible(chromedp.CSS(`input[name=title][id^="lesson-title-"]`)),
+				chromedp.SendKeys(chromedp.CSS(`input[id^="lesson-title-"]`), "谁首问谁负责"),
+				chromedp.Submit(chromedp.CSS(`input[id^="lesson-title-"]`)),
+				chromedp.WaitVisible(chromedp.ID("lesson-form")),
+				chromedp.SendKeys(chromedp.ID("body"), "## 首问负责\n\n第一位接待的工作人员**负责到底**。\n\n<script>alert(1)</script>"),
+				chromedp.WaitVisible(chromedp.CSS(`#preview strong`)),
+			)
+			if err := chromedp.Do(ctx, trainer...); err != nil {
+				t.Fatalf("trainer writes: %v", err)
+			}
+			preview, err := chromedp.Run(ctx, chromedp.InnerHTML(chromedp.ID("preview")))
+			if err != nil || !strings.Contains(preview, "<strong>负责到底</strong>") || strings.Contains(preview, "<script") {
+				t.Errorf("live preview (%v): %s", err, preview)
+			}
+			err = chromedp.Do(ctx,
+				chromedp.Click(chromedp.ID("save-lesson")),
+				chromedp.WaitVisible(chromedp.ID("lesson-form")),
+				chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+				chromedp.Click(chromedp.ID("upload")),
+				chromedp.WaitVisible(chromedp.CSS(`a[href^="/attachments/"]`)),
+				chromedp.Click(chromedp.CSS(`.head .acts a[href^="/courses/"]`)),
+				chromedp.WaitVisible(chromedp.ID("publish")),
+				chromedp.Click(chromedp.ID("publish")),
+				chromedp.WaitNotPresent(chromedp.ID("publish")),
+				chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+				chromedp.WaitVisible(chromedp.ID("username")),
+			)
+			if err != nil {
+				t.Fatalf("trainer publishes: %v", err)
+			}
+			clerk := append(login(base, "clerk061"),
+				chromedp.Navigate(base+"/learn"), chromedp.WaitVisible(chromedp.ID("learn-home")),
+				chromedp.Click(chromedp.CSS(`a.lcard-title`)),
+				chromedp.WaitVisible(chromedp.ID("start-reading")),
+				chromedp.Click(chromedp.ID("start-reading")),
+				chromedp.WaitVisible(chromedp.ID("lesson")),
+			)
+			if err := chromedp.Do(ctx, clerk...); err != nil {
+				t.Fatalf("clerk reads: %v", err)
+			}
+			lesson, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("lesson")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("done")), chromedp.WaitVisible(chromedp.ID("course-done"))); err != nil {
+				t.Fatalf("clerk finishes: %v", err)
+			}
+			course, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("main")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(lesson, "负责到底") || !strings.Contains(lesson, "首问负责制.pdf") || strings.Contains(lesson, "alert(1)") {
+				t.Errorf("lesson as read: %s", lesson)
+			}
+			if !strings.Contains(course, "完成本课程") || len(led.list()) != 1 {
+				t.Errorf("course page %q, ledger %+v", course, led.list())
+			}
+		})
+	}
+}
