@@ -50,7 +50,12 @@ CREATE TABLE session_staff (
 );
 
 -- One candidate's attempt at one part. The unique pair makes a racing second start find
--- the first. seed reproduces the draw and option order.
+-- the first. seed reproduces the draw and option order. status is 'open' until the
+-- candidate submits or the deadline closes it, then 'closed'; closed_by says which
+-- ('candidate' or 'deadline'); submitted_at is when it closed. marked_at is set once the
+-- marker has run on the closed attempt, so a crash between closing and marking is
+-- retried. login_key identifies the login session that last opened the attempt, so
+-- opening it from another one is recorded.
 CREATE TABLE attempts (
     id {{ID}},
     session_id BIGINT NOT NULL REFERENCES exam_sessions (id),
@@ -63,9 +68,12 @@ CREATE TABLE attempts (
     submitted_at {{TS}},
     closed_by TEXT NOT NULL DEFAULT '',
     extra_minutes INTEGER NOT NULL DEFAULT 0,
+    marked_at {{TS}},
+    login_key TEXT NOT NULL DEFAULT '',
     UNIQUE (part_id, user_id)
 );
 CREATE INDEX attempts_open_idx ON attempts (status, deadline);
+CREATE INDEX attempts_unmarked_idx ON attempts (status, marked_at);
 CREATE INDEX attempts_session_idx ON attempts (session_id, user_id);
 
 -- The candidate's own paper: question version, points, and the option order shown

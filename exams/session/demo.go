@@ -1,0 +1,164 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"clerkskill/exams/bank"
+	"clerkskill/exams/paper"
+	"clerkskill/rbac"
+)
+
+// DemoSession is one session of the demo dataset. Finished sessions get a submitted
+// attempt from every candidate, answered as clerks of mixed ability would.
+type DemoSession struct {
+	Input      Input
+	Candidates CandidateInput
+	Staff      []StaffInput
+	Finished   bool
+}
+
+// SeedDemo schedules the demo sessions, by actor, with the whole tree in scope.
+func (s *Store) SeedDemo(ctx context.Context, actor int64, list []DemoSession) error {
+	all := rbac.Scope{"/"}
+	for i := range list {
+		d := &list[i]
+		ss, err := s.CreateSession(ctx, actor, &d.Input)
+		if err != nil {
+			return fmt.Errorf("demo session %s: %w", d.Input.Name, err)
+		}
+		if _, err := s.AddCandidates(ctx, ss.ID, all, d.Candidates); err != nil {
+			return fmt.Errorf("demo candidates: %w", err)
+		}
+		for _, m := range d.Staff {
+			if err := s.AddStaff(ctx, ss.ID, all, m); err != nil {
+				return fmt.Errorf("demo staff %s: %w", m.Username, err)
+			}
+		}
+		if d.Finished {
+			if err := s.seedFinished(ctx, ss); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// seedFinished gives every candidate of a past session a closed attempt at each part.
+func (s *Store) seedFinished(ctx context.Context, ss *Session) error {
+	cands, err := s.FindCandidates(ctx, ss.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ss.Parts {
+		for i, c := range cands {
+			rng := rand.New(rand.NewPCG(uint64(c.UserID), uint64(p.ID)))
+			if err := s.seedAttempt(ctx, ss, p, c.UserID, i, rng); err != nil {
+				return fmt.Errorf("demo attempt of user %d: %w", c.UserID, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Store) seedAttempt(ctx context.Context, ss *Session, p *Part, userID int64, i int, rng *rand.Rand) error {
+	seed := rng.Int64()
+	items, err := s.draw(ctx, p, seed)
+	if err != nil {
+		return err
+	}
+	qs, err := s.bank.FindQuestionsByIDs(ctx, questionIDs(items))
+	if err != nil {
+		return err
+	}
+	start := ss.OpensAt.Add(time.Duration(i*13) * time.Second)
+	a := &Attempt{SessionID: ss.ID, PartID: p.ID, UserID: userID, Seed: seed, Status: AttemptClosed, StartedAt: start,
+		Deadline: minTime(start.Add(minutes(p.DurationMinutes)), ss.ClosesAt), ClosedBy: ClosedByCandidate}
+	done := start.Add(time.Duration(40+rng.IntN(45)) * time.Minute)
+	if !done.Before(a.Deadline) {
+		done, a.ClosedBy = a.Deadline, ClosedByDeadline
+	}
+	a.SubmittedAt = &done
+	ability := 0.5 + rng.Float64()*0.45
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
+			return err
+		}
+		if err := insertItems(ctx, tx, a.ID, items); err != nil {
+			return err
+		}
+		var answers []*Answer
+		for idx, it := range items {
+			if r, ok := demoResponse(qs[it.QuestionID], ability, rng); ok {
+				answers = append(answers, &Answer{AttemptID: a.ID, Idx: idx, Response: r, Seq: int64(idx + 1), SavedAt: start.Add(time.Duration(idx+1) * time.Minute)})
+			}
+		}
+		if len(answers) == 0 {
+			return nil
+		}
+		_, err := tx.NewInsert().Model(&answers).Exec(ctx)
+		return err
+	})
+}
+
+func questionIDs(items []paper.Item) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.QuestionID
+	}
+	return ids
+}
+
+// demoResponse answers q rightly with probability ability, otherwise plausibly wrongly;
+// now and then a question is left blank. Responses are in the question's own letters.
+func demoResponse(q *bank.Question, ability float64, rng *rand.Rand) (bank.Response, bool) {
+	if q == nil || rng.Float64() < 0.03 {
+		return bank.Response{}, false
+	}
+	right := rng.Float64() < ability
+	switch q.Type {
+	case bank.Single, bank.Multiple:
+		if right || len(q.Options) < 2 {
+			return bank.Response{Choice: q.Answer.Choice}, true
+		}
+		return bank.Response{Choice: wrongChoice(q, rng)}, true
+	case bank.Judge:
+		v := q.Answer.Judge != nil && *q.Answer.Judge == right
+		return bank.Response{Judge: &v}, true
+	case bank.Fill:
+		return bank.Response{Blanks: demoBlanks(q, right)}, true
+	}
+	return bank.Response{Text: demoText(right)}, true
+}
+
+func wrongChoice(q *bank.Question, rng *rand.Rand) string {
+	for {
+		j := rng.IntN(len(q.Options))
+		if l := bank.Letters[j : j+1]; l != q.Answer.Choice {
+			return l
+		}
+	}
+}
+
+func demoBlanks(q *bank.Question, right bool) []string {
+	out := make([]string, len(q.Answer.Blanks))
+	for i, accepted := range q.Answer.Blanks {
+		if right && len(accepted) > 0 {
+			out[i] = accepted[0]
+		} else {
+			out[i] = "按规定办理"
+		}
+	}
+	return out
+}
+
+func demoText(good bool) string {
+	if good {
+		return "首先核对申请人身份和申请材料，对照办事指南逐项检查；材料齐全的当场受理并出具受理凭证，材料不全的一次性告知需要补正的全部内容，并做好登记，按时限推送承办部门。"
+	}
+	return "按照窗口工作要求办理，做好解释说明。"
+}

@@ -1,0 +1,160 @@
+package session
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"clerkskill/app/db"
+	"clerkskill/app/web"
+	"clerkskill/exams/bank"
+)
+
+// SaveInput is one autosave of one item, in the letters shown. Seq is the client's save
+// counter for the attempt; 0 asks the server for the next one (form posts without JS).
+type SaveInput struct {
+	Idx      int           `json:"idx"`
+	Response bank.Response `json:"response"`
+	Flagged  bool          `json:"flagged"`
+	Seq      int64         `json:"seq"`
+}
+
+// SaveResult says what the server kept: Applied is false when a newer save (Seq) had
+// already arrived. SecondsLeft re-syncs the page's countdown.
+type SaveResult struct {
+	Idx         int    `json:"idx"`
+	Seq         int64  `json:"seq"`
+	Applied     bool   `json:"applied"`
+	SecondsLeft int    `json:"seconds_left"`
+	Status      string `json:"status"`
+}
+
+// SaveAnswer stores one answer of the candidate's open attempt. A save whose seq is not
+// above the stored one changes nothing, so a late, older save never overwrites a newer
+// one. Saves are accepted until the deadline plus Grace, for a save already in flight.
+func (s *Store) SaveAnswer(ctx context.Context, attemptID, userID int64, in SaveInput) (*SaveResult, error) {
+	var out *SaveResult
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		a, err := s.lockOwn(ctx, tx, attemptID, userID, "SHARE")
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if !a.Open() || now.After(a.Deadline.Add(Grace)) {
+			return web.Errorf(web.ECONFLICT, "本场作答已结束，答案未能保存")
+		}
+		it := new(Item)
+		if err := tx.NewSelect().Model(it).Where("attempt_id = ? AND idx = ?", a.ID, in.Idx).Scan(ctx); err != nil {
+			return notFoundAsInvalid(err)
+		}
+		if in.Seq <= 0 {
+			if in.Seq, err = nextSeq(ctx, tx, a.ID); err != nil {
+				return err
+			}
+		}
+		out, err = upsertAnswer(ctx, tx, &Answer{AttemptID: a.ID, Idx: in.Idx, Response: toOriginal(in.Response, it.Perm),
+			Flagged: in.Flagged, Seq: in.Seq, SavedAt: now})
+		if out != nil {
+			out.SecondsLeft, out.Status = a.SecondsLeft(now), a.Status
+		}
+		return err
+	})
+	return out, err
+}
+
+func notFoundAsInvalid(err error) error {
+	if db.IsNoRows(err) {
+		return web.Invalid(map[string]string{"idx": "试卷中没有这道题"})
+	}
+	return err
+}
+
+func nextSeq(ctx context.Context, tx bun.IDB, attemptID int64) (int64, error) {
+	var n []int64
+	err := tx.NewSelect().Model((*Answer)(nil)).ColumnExpr("COALESCE(MAX(seq), 0)").Where("attempt_id = ?", attemptID).Scan(ctx, &n)
+	if err != nil || len(n) == 0 {
+		return 1, err
+	}
+	return n[0] + 1, nil
+}
+
+// upsertAnswer writes the answer unless the stored one has an equal or higher seq.
+func upsertAnswer(ctx context.Context, tx bun.IDB, ans *Answer) (*SaveResult, error) {
+	res, err := tx.NewInsert().Model(ans).On("CONFLICT (attempt_id, idx) DO UPDATE").
+		Set("response = EXCLUDED.response").Set("flagged = EXCLUDED.flagged").
+		Set("seq = EXCLUDED.seq").Set("saved_at = EXCLUDED.saved_at").
+		Where("aa.seq < EXCLUDED.seq").Returning("").Exec(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &SaveResult{Idx: ans.Idx, Seq: ans.Seq, Applied: rowsAffected(res) == 1}
+	if !out.Applied {
+		var seq []int64
+		err = tx.NewSelect().Model((*Answer)(nil)).Column("seq").Where("attempt_id = ? AND idx = ?", ans.AttemptID, ans.Idx).Scan(ctx, &seq)
+		if len(seq) == 1 {
+			out.Seq = seq[0]
+		}
+	}
+	return out, err
+}
+
+// lockOwn reads the candidate's own attempt inside tx, locked on PostgreSQL so that a
+// save and a close never cross.
+func (s *Store) lockOwn(ctx context.Context, tx bun.IDB, attemptID, userID int64, lock string) (*Attempt, error) {
+	a := new(Attempt)
+	err := forUpdate(tx.NewSelect().Model(a).Where("id = ?", attemptID), lock).Scan(ctx)
+	if err != nil || (userID != 0 && a.UserID != userID) {
+		return nil, notFoundUnless(notFound(err, "作答记录"), "作答记录")
+	}
+	return a, nil
+}
+
+// Submit closes the candidate's attempt with what was saved. Submitting again returns the
+// closed attempt unchanged. After the deadline and grace it counts as closed by the deadline.
+func (s *Store) Submit(ctx context.Context, attemptID, userID int64) (*Attempt, error) {
+	var a *Attempt
+	closed := false
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if a, err = s.lockOwn(ctx, tx, attemptID, userID, "UPDATE"); err != nil || !a.Open() {
+			return err
+		}
+		now, by := s.now(), ClosedByCandidate
+		if now.After(a.Deadline.Add(Grace)) {
+			by = ClosedByDeadline
+		}
+		closed, err = closeAttempt(ctx, tx, a, by, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if closed {
+		_ = s.markOne(ctx, a.ID) // a failure is retried by the sweep
+	}
+	return a, nil
+}
+
+// closeAttempt closes an open attempt; it reports false when it was already closed.
+func closeAttempt(ctx context.Context, tx bun.IDB, a *Attempt, by string, now time.Time) (bool, error) {
+	res, err := tx.NewUpdate().Model((*Attempt)(nil)).Set("status = ?", AttemptClosed).Set("closed_by = ?", by).
+		Set("submitted_at = ?", now).Where("id = ? AND status = ?", a.ID, AttemptOpen).Exec(ctx)
+	if err != nil || rowsAffected(res) == 0 {
+		return false, err
+	}
+	a.Status, a.ClosedBy, a.SubmittedAt = AttemptClosed, by, &now
+	return true, nil
+}
+
+// markOne runs the marker on a closed attempt and records that it ran.
+func (s *Store) markOne(ctx context.Context, id int64) error {
+	if s.marker == nil {
+		return nil
+	}
+	if err := s.marker.MarkAttempt(ctx, id); err != nil {
+		return err
+	}
+	_, err := s.db.NewUpdate().Model((*Attempt)(nil)).Set("marked_at = ?", s.now()).Where("id = ?", id).Exec(ctx)
+	return err
+}
