@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -29,6 +30,7 @@ type options struct {
 	pg                       string
 	attempts, items, workers int
 	rounds                   int
+	cpuprofile               string
 }
 
 func main() {
@@ -38,6 +40,7 @@ func main() {
 	flag.IntVar(&o.items, "items", 100, "items per attempt")
 	flag.IntVar(&o.workers, "workers", 8, "concurrent markers (and concurrent raw writers)")
 	flag.IntVar(&o.rounds, "rounds", 2, "interleaved rounds: raw inserts, then marking, per share of the attempts")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the marking rounds to this file")
 	flag.Parse()
 	if !db.IsPostgresDSN(o.pg) || o.attempts < o.rounds || o.items < 4 {
 		fmt.Fprintln(os.Stderr, "usage: marking -pg postgres://… [-attempts N] [-items N] [-workers N] [-rounds N]")
@@ -92,7 +95,9 @@ func measure(ctx context.Context, d *bun.DB, store *marking.Store, ids []int64, 
 		if err != nil {
 			return err
 		}
+		stop := profile(o.cpuprofile, r)
 		mark, err := timeMarking(ctx, store, part, o.workers)
+		stop()
 		if err != nil {
 			return err
 		}
@@ -107,6 +112,23 @@ func measure(ctx context.Context, d *bun.DB, store *marking.Store, ids []int64, 
 	fmt.Printf("  MarkAttempt throughput = %.2f × the raw-insert ceiling\n", rawTotal.Seconds()/markTotal.Seconds())
 	fmt.Printf("load average at the end: %s\n", loadAvg())
 	return checkMarked(ctx, d, n, o.items)
+}
+
+// profile starts a CPU profile of the first marking round when asked; it returns the
+// function that stops it.
+func profile(path string, round int) func() {
+	if path == "" || round > 0 {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cpuprofile:", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }

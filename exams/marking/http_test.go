@@ -151,7 +151,7 @@ func (f *fixture) candidateLockedOut(t *testing.T, cand *client, s string, attem
 }
 
 // TestNotHeldShowsAtClose: a session whose results are not held shows them from its close,
-// not before.
+// not a second before; no one can release results before the session closes.
 func TestNotHeldShowsAtClose(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -162,14 +162,15 @@ func TestNotHeldShowsAtClose(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.attempt(sid, parts["theory"], "clerk061", marktest.Item{QuestionID: f.q.single.ID, Points: 100, Response: resp("B")})
-			cand := signIn(f.env, "clerk061")
+			cand, trainer := signIn(f.env, "clerk061"), signIn(f.env, "trainer")
+			trainer.api(t, "POST", "/api/v1/results/"+fmt.Sprint(sid)+"/release", nil, 409, "尚未结束")
 			noScores(t, "before close", cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":false`))
 			f.env.Now.Advance(time.Hour - time.Second)
 			cand = cand.again()
 			noScores(t, "a second before close", cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":false`))
 			f.env.Now.Advance(time.Second)
 			cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":true`, `"score":100`)
-			signIn(f.env, "trainer").page(t, "/results/"+fmt.Sprint(sid)+"/analysis", 200, "逐题统计", "1.00")
+			trainer.again().page(t, "/results/"+fmt.Sprint(sid)+"/analysis", 200, "逐题统计", "1.00")
 		})
 	}
 }

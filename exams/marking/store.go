@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -22,7 +23,12 @@ type Store struct {
 	standards *exams.Store
 	now       func() time.Time
 	versions  sync.Map // standard version id → *exams.Standard; versions never change
+	questions sync.Map // question version id → *bank.Question, for grading; see paperQuestions
+	cached    atomic.Int64
 }
+
+// maxCachedQuestions bounds the question cache; past it the cache starts afresh.
+const maxCachedQuestions = 20000
 
 // NewStore returns a marking store over d that reads standard versions from standards.
 func NewStore(d *bun.DB, standards *exams.Store, now func() time.Time) *Store {
@@ -61,7 +67,11 @@ func (s *Store) MarkAttempt(ctx context.Context, attemptID int64) error {
 // markItems writes the item marks of a claimed attempt, audits the automatic scores and
 // stores the part result.
 func (s *Store) markItems(ctx context.Context, tx bun.IDB, a *attempt) error {
-	items, answers, qs, err := loadPaper(ctx, tx, a.ID)
+	items, answers, err := loadPaper(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	qs, err := s.paperQuestions(ctx, tx, items)
 	if err != nil {
 		return err
 	}
@@ -97,27 +107,49 @@ func (s *Store) markItems(ctx context.Context, tx bun.IDB, a *attempt) error {
 	return s.storeResult(ctx, tx, a, marks)
 }
 
-// loadPaper reads an attempt's items in order, its saved answers by index and the
-// question versions on the paper.
-func loadPaper(ctx context.Context, tx bun.IDB, attemptID int64) ([]attemptItem, map[int]*bank.Response, map[int64]*bank.Question, error) {
+// loadPaper reads an attempt's items in order and its saved answers by index.
+func loadPaper(ctx context.Context, tx bun.IDB, attemptID int64) ([]attemptItem, map[int]*bank.Response, error) {
 	var items []attemptItem
 	if err := tx.NewSelect().Model(&items).Where("attempt_id = ?", attemptID).Order("idx").Scan(ctx); err != nil {
-		return nil, nil, nil, fmt.Errorf("load attempt items: %w", err)
+		return nil, nil, fmt.Errorf("load attempt items: %w", err)
 	}
 	var ans []attemptAnswer
 	if err := tx.NewSelect().Model(&ans).Where("attempt_id = ?", attemptID).Scan(ctx); err != nil {
-		return nil, nil, nil, fmt.Errorf("load answers: %w", err)
+		return nil, nil, fmt.Errorf("load answers: %w", err)
 	}
 	byIdx := make(map[int]*bank.Response, len(ans))
 	for i := range ans {
 		byIdx[ans[i].Idx] = &ans[i].Response
 	}
-	ids := make([]int64, 0, len(items))
+	return items, byIdx, nil
+}
+
+// paperQuestions returns the question versions on a paper. The bank never edits a version
+// in place (an edit makes a new version; only status, latest and used flags change), so
+// what grading reads of a version never changes and is kept once loaded.
+func (s *Store) paperQuestions(ctx context.Context, tx bun.IDB, items []attemptItem) (map[int64]*bank.Question, error) {
+	out := make(map[int64]*bank.Question, len(items))
+	var missing []int64
 	for _, it := range items {
-		ids = append(ids, it.QuestionID)
+		if q, ok := s.questions.Load(it.QuestionID); ok {
+			out[it.QuestionID] = q.(*bank.Question)
+		} else if _, seen := out[it.QuestionID]; !seen {
+			missing = append(missing, it.QuestionID)
+		}
 	}
-	qs, err := loadQuestions(ctx, tx, ids)
-	return items, byIdx, qs, err
+	loaded, err := loadQuestions(ctx, tx, missing)
+	if err != nil {
+		return nil, err
+	}
+	if s.cached.Add(int64(len(loaded))) > maxCachedQuestions {
+		s.questions.Clear()
+		s.cached.Store(int64(len(loaded)))
+	}
+	for id, q := range loaded {
+		s.questions.Store(id, q)
+		out[id] = q
+	}
+	return out, nil
 }
 
 // markItem is the first mark of one item: objective items are graded with the
