@@ -12,6 +12,30 @@ import (
 // handlers' data structs, empty and full, and fails when one of them has no case here.
 func TestEveryTrainingPageRenders(t *testing.T) {
 	r := webtest.MustRenderer(t)
+	var owned []string
+	for _, p := range []string{"event_", "hours_", "report_"} {
+		owned = append(owned, r.PagesWithPrefix(p)...)
+	}
+	d := samplePages()
+	webtest.Pages(t, r, owned, append(eventCases(d), hoursCases(d)...))
+}
+
+// pageData is the sample data the render cases share.
+type pageData struct {
+	trainer, clerk, hr *web.Viewer
+	ev                 *Event
+	regs               []*Registration
+	orgs               []OrgOption
+	entries            []*Entry
+	pager              web.Pager
+	course             int64
+}
+
+func page(u *web.Viewer, data any) web.Page {
+	return web.Page{Title: "t", User: u, CSRF: "tok", Data: data}
+}
+
+func samplePages() pageData {
 	trainer := &web.Viewer{ID: 2, Username: "trainer", DisplayName: "县中心培训师", Roles: []string{"trainer"}}
 	clerk := &web.Viewer{ID: 5, Username: "clerk061", DisplayName: "王芳", Roles: []string{"trainee"}}
 	hr := &web.Viewer{ID: 3, Username: "hr", DisplayName: "县中心人事办", Roles: []string{"hr"}}
@@ -28,14 +52,12 @@ func TestEveryTrainingPageRenders(t *testing.T) {
 		{ID: 2, Source: SourceExternal, Title: "市级培训班", Provider: "临江市", Hours: 16, EarnedAt: start, Note: "凭证书",
 			EvidenceName: "证书.pdf", EvidenceFile: "x.pdf", VoidedAt: &voided, VoidReason: "重复登记"}}
 	pager := web.Pager{Limit: 50, Total: 2, Query: "year=2026"}
-	units := []UnitRow{{OrgID: 3, Name: "青山县政务服务中心", Own: true, People: 60, Hours: 12}, {OrgID: 4, Name: "城关镇便民服务中心", People: 30, Learners: 2, Hours: 14}}
-	f := ReportFilter{Year: 2026}
-	report := reportPage{View: viewUnits, Year: 2026, OrgID: 3, Orgs: orgs, Years: []int{2026, 2025}, Sources: Sources, Units: units,
-		Total: UnitRow{People: 90, Hours: 26}, Chart: unitChart(units, f), Pager: pager}
-	courses := []CourseRow{{Source: SourceCourse, CourseID: &course, Title: "课程 #7", People: 2, Entries: 2, Hours: 16}}
-	people := []PersonRow{{UserID: 5, Name: "王芳", Username: "clerk061", OrgName: "城关镇", Hours: 11, Attendances: 1}}
-	page := func(u *web.Viewer, data any) web.Page { return web.Page{Title: "t", User: u, CSRF: "tok", Data: data} }
-	cases := []webtest.Case{
+	return pageData{trainer: trainer, clerk: clerk, hr: hr, ev: ev, regs: regs, orgs: orgs, entries: entries, pager: pager, course: course}
+}
+
+func eventCases(d pageData) []webtest.Case {
+	trainer, clerk, ev, regs, orgs, pager := d.trainer, d.clerk, d.ev, d.regs, d.orgs, d.pager
+	return []webtest.Case{
 		{Name: "event list", Page: "event_list", Data: page(trainer, eventListPage{Events: []*Event{ev}, Kinds: Kinds, Years: []int{2026}, Orgs: orgs, Pager: pager, CanWrite: true}),
 			Want: []string{"群众心理&lt;b&gt;疏导", "2026-03-15 14:00–16:00", "2/40", `href="/events/new"`}},
 		{Name: "event list empty", Page: "event_list", Data: page(trainer, eventListPage{Kinds: Kinds}), Want: []string{"没有符合条件的活动"}, Absent: []string{"/events/new"}},
@@ -49,9 +71,21 @@ func TestEveryTrainingPageRenders(t *testing.T) {
 			Want: []string{"482913", "training.js", `data-code-url="/api/v1/events/9/code"`}},
 		{Name: "code closed", Page: "event_code", Data: page(trainer, eventCodePage{Event: ev, Code: &Code{Message: "签到时间为活动开始前30分钟至结束后30分钟"}}), Want: []string{"签到时间为"}},
 		{Name: "my events", Page: "event_mine", Data: page(clerk, myEventsPage{Events: []*OpenEvent{{Event: ev, CanSignIn: true}, {Event: &Event{ID: 10, Title: "已签到的活动", Kind: KindPractice, Capacity: 5},
-			Mine: regs[0]}, {Event: &Event{ID: 11, Title: "满员", Kind: KindSharing, Capacity: 1, Registered: 1}}}, ErrEvent: 9, Errors: map[string]string{"code": "签到码不正确"}}),
+			Mine: regs[0]}, {Event: &Event{ID: 11, Title: "满员", Kind: KindSharing, Capacity: 1, Registered: 1}},
+			{Event: &Event{ID: 12, Title: "下周讲座", Kind: KindLecture, Capacity: 10}}}, ErrEvent: 9, Errors: map[string]string{"code": "签到码不正确"}}),
 			Want: []string{`action="/events/checkin"`, "签到码不正确", "已签到", "名额已满", `action="/events/register"`}},
 		{Name: "my events empty", Page: "event_mine", Data: page(clerk, myEventsPage{}), Want: []string{"目前没有面向您所在单位的培训活动"}},
+	}
+}
+
+func hoursCases(d pageData) []webtest.Case {
+	hr, clerk, orgs, entries, pager, course := d.hr, d.clerk, d.orgs, d.entries, d.pager, d.course
+	units := []UnitRow{{OrgID: 3, Name: "青山县政务服务中心", Own: true, People: 60, Hours: 12}, {OrgID: 4, Name: "城关镇便民服务中心", People: 30, Learners: 2, Hours: 14}}
+	report := reportPage{View: viewUnits, Year: 2026, OrgID: 3, Orgs: orgs, Years: []int{2026, 2025}, Sources: Sources, Units: units,
+		Total: UnitRow{People: 90, Hours: 26}, Chart: unitChart(units, ReportFilter{Year: 2026}), Pager: pager}
+	courses := []CourseRow{{Source: SourceCourse, CourseID: &course, Title: "课程 #7", People: 2, Entries: 2, Hours: 16}}
+	people := []PersonRow{{UserID: 5, Name: "王芳", Username: "clerk061", OrgName: "城关镇", Hours: 11, Attendances: 1}}
+	return []webtest.Case{
 		{Name: "hours list", Page: "hours_list", Data: page(hr, hoursListPage{Entries: entries, Year: 2026, Orgs: orgs, Years: []int{2026}, Sources: Sources, Pager: pager, CanWrite: true}),
 			Want: []string{"活动参加", `action="/hours/1/void"`, "已作废", "重复登记", `href="/hours/2/evidence"`}},
 		{Name: "hours list empty", Page: "hours_list", Data: page(hr, hoursListPage{Message: "没有找到该用户名的在册人员"}), Want: []string{"没有符合条件的学时记录", "没有找到"}},
@@ -66,9 +100,4 @@ func TestEveryTrainingPageRenders(t *testing.T) {
 			Want: []string{"clerk061", `href="/hours?year=2026&amp;user=clerk061"`}},
 		{Name: "report empty", Page: "report_training", Data: page(hr, reportPage{View: viewUnits, Year: 2026}), Want: []string{"没有可统计的数据", "没有下级单位"}},
 	}
-	var owned []string
-	for _, p := range []string{"event_", "hours_", "report_"} {
-		owned = append(owned, r.PagesWithPrefix(p)...)
-	}
-	webtest.Pages(t, r, owned, cases)
 }
