@@ -223,6 +223,8 @@ type Lesson struct {
 
 	Attachments []*Attachment `bun:"-" json:"attachments"`
 	Done        bool          `bun:"-" json:"done,omitempty"` // for a learner's view
+	CourseID    int64         `bun:"course_id,scanonly" json:"-"`
+	RevisionNo  int           `bun:"revision_no,scanonly" json:"-"`
 }
 
 // LessonInput is what an author writes for a lesson.

@@ -82,9 +82,6 @@ func (h *Handler) apiReadLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.markDone(c.UserContext(), v.Enrollment, v.Revision); err != nil {
-		return err
-	}
 	return c.JSON(viewOut(v))
 }
 

@@ -83,9 +83,6 @@ func (h *Handler) readLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.markDone(c.UserContext(), v.Enrollment, v.Revision); err != nil {
-		return err
-	}
 	return h.render(c, "learn_lesson", v.Lesson.Title, readerPage{LessonView: v, Body: RenderMarkdown(v.Lesson.Body)})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -28,8 +29,34 @@ var sanitizer = func() *bluemonday.Policy {
 	return p
 }()
 
+// rendered remembers recent renderings by source: lessons are read far more often than
+// written, and the same source always gives the same HTML. Bounded; emptied when full.
+var rendered = struct {
+	sync.Mutex
+	m map[string]template.HTML
+}{m: map[string]template.HTML{}}
+
+const renderedMax = 512
+
 // RenderMarkdown turns lesson Markdown into HTML that is safe to put in a page.
 func RenderMarkdown(src string) template.HTML {
+	rendered.Lock()
+	h, ok := rendered.m[src]
+	rendered.Unlock()
+	if ok {
+		return h
+	}
+	h = render(src)
+	rendered.Lock()
+	if len(rendered.m) >= renderedMax {
+		clear(rendered.m)
+	}
+	rendered.m[src] = h
+	rendered.Unlock()
+	return h
+}
+
+func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))

@@ -136,49 +136,6 @@ func (s *Store) enroll(ctx context.Context, userID int64, c *Course) (*Enrollmen
 	return e, err
 }
 
-// ReadLesson returns a lesson for the learner to read, in the revision they are on (a
-// lesson of another revision is mapped to the same lesson there). Reading the first lesson
-// of a course begins it.
-func (s *Store) ReadLesson(ctx context.Context, l Learner, lessonID int64) (*LessonView, error) {
-	ls, err := s.FindLesson(ctx, lessonID)
-	if err != nil {
-		return nil, err
-	}
-	c, _, err := s.CourseOfRevision(ctx, ls.RevisionID)
-	if err != nil {
-		return nil, err
-	}
-	card, r, err := s.LearnerCourse(ctx, l, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	e := card.Enrollment
-	if e == nil {
-		if e, err = s.enroll(ctx, l.UserID, c); err != nil {
-			return nil, err
-		}
-	}
-	return lessonView(card.Course, r, e, ls.Key)
-}
-
-func lessonView(c *Course, r *Revision, e *Enrollment, key int64) (*LessonView, error) {
-	all := r.Lessons()
-	for i, x := range all {
-		if x.Key != key {
-			continue
-		}
-		v := &LessonView{Course: c, Revision: r, Lesson: x, Enrollment: e, Index: i + 1, Total: len(all)}
-		if i > 0 {
-			v.Prev = all[i-1]
-		}
-		if i+1 < len(all) {
-			v.Next = all[i+1]
-		}
-		return v, nil
-	}
-	return nil, web.Errorf(web.ENOTFOUND, "您所学的课程版本中没有这个课节")
-}
-
 // CompleteLesson records the lesson as finished for the learner and completes the course
 // when every required lesson of their revision is done; it reports whether the course
 // completed now. The hours ledger hears of the completion after it is stored.
