@@ -19,7 +19,7 @@ const (
 	donghuCode    = "QS-DH"
 )
 
-func uid(t *testing.T, env *apptest.Env, username string) int64 {
+func uid(t testing.TB, env *apptest.Env, username string) int64 {
 	t.Helper()
 	u, err := env.Srv.RBAC.FindUserByUsername(context.Background(), username)
 	if err != nil {
@@ -28,7 +28,7 @@ func uid(t *testing.T, env *apptest.Env, username string) int64 {
 	return u.ID
 }
 
-func orgID(t *testing.T, env *apptest.Env, code string) int64 {
+func orgID(t testing.TB, env *apptest.Env, code string) int64 {
 	t.Helper()
 	o, err := env.Srv.RBAC.FindOrgByCode(context.Background(), code)
 	if err != nil {
