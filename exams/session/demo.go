@@ -162,3 +162,23 @@ func demoText(good bool) string {
 	}
 	return "按照窗口工作要求办理，做好解释说明。"
 }
+
+// DemoSessions is the demo's exam day: an online 五级 theory session open to every clerk
+// of the county for two weeks, and a finished one at a township centre two weeks ago,
+// both drawn from blueprint. Times follow now.
+func DemoSessions(countyID, townID, blueprint int64, now time.Time) []DemoSession {
+	theory := []PartInput{{Kind: "theory", DurationMinutes: 90, Source: paper.Source{BlueprintID: blueprint}}}
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
+	past := day.AddDate(0, 0, -14).Add(9 * time.Hour)
+	staff := func(room string) []StaffInput {
+		return []StaffInput{{Username: "trainer", Role: RoleInvigilator, Room: room}, {Username: "trainer", Role: RoleAssessor}}
+	}
+	return []DemoSession{
+		{Input: Input{Name: "青山县2026年第四季度综窗人员五级（初级工）理论知识线上考试", Level: 5, OrgID: countyID,
+			OpensAt: now.Add(-time.Hour), ClosesAt: day.AddDate(0, 0, 15), Rooms: []string{"线上考场（窗口期内任选时间作答）"}, Parts: theory},
+			Candidates: CandidateInput{OrgIDs: []int64{countyID}, Room: "线上考场（窗口期内任选时间作答）"}, Staff: staff("线上考场（窗口期内任选时间作答）")},
+		{Input: Input{Name: "城关镇便民服务中心2026年第三季度五级理论知识考试", Level: 5, OrgID: townID,
+			OpensAt: past, ClosesAt: past.Add(2 * time.Hour), Rooms: []string{"城关镇便民服务中心二楼会议室"}, Parts: theory},
+			Candidates: CandidateInput{OrgIDs: []int64{townID}, Room: "城关镇便民服务中心二楼会议室"}, Staff: staff("城关镇便民服务中心二楼会议室"), Finished: true},
+	}
+}

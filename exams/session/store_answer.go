@@ -36,24 +36,23 @@ type SaveResult struct {
 func (s *Store) SaveAnswer(ctx context.Context, attemptID, userID int64, in SaveInput) (*SaveResult, error) {
 	var out *SaveResult
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		a, err := s.lockOwn(ctx, tx, attemptID, userID, "SHARE")
+		row, err := lockForSave(ctx, tx, attemptID, userID, in.Idx)
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now, a := s.now(), &Attempt{Status: row.Status, Deadline: row.Deadline}
 		if !a.Open() || now.After(a.Deadline.Add(Grace)) {
 			return web.Errorf(web.ECONFLICT, "本场作答已结束，答案未能保存")
 		}
-		it := new(Item)
-		if err := tx.NewSelect().Model(it).Where("attempt_id = ? AND idx = ?", a.ID, in.Idx).Scan(ctx); err != nil {
-			return notFoundAsInvalid(err)
+		if !row.HasItem {
+			return web.Invalid(map[string]string{"idx": "试卷中没有这道题"})
 		}
 		if in.Seq <= 0 {
-			if in.Seq, err = nextSeq(ctx, tx, a.ID); err != nil {
+			if in.Seq, err = nextSeq(ctx, tx, attemptID); err != nil {
 				return err
 			}
 		}
-		out, err = upsertAnswer(ctx, tx, &Answer{AttemptID: a.ID, Idx: in.Idx, Response: toOriginal(in.Response, it.Perm),
+		out, err = upsertAnswer(ctx, tx, &Answer{AttemptID: attemptID, Idx: in.Idx, Response: toOriginal(in.Response, row.Perm),
 			Flagged: in.Flagged, Seq: in.Seq, SavedAt: now})
 		if out != nil {
 			out.SecondsLeft, out.Status = a.SecondsLeft(now), a.Status
@@ -63,11 +62,31 @@ func (s *Store) SaveAnswer(ctx context.Context, attemptID, userID int64, in Save
 	return out, err
 }
 
-func notFoundAsInvalid(err error) error {
-	if db.IsNoRows(err) {
-		return web.Invalid(map[string]string{"idx": "试卷中没有这道题"})
+// saveRow is what a save needs: the attempt's state, locked, and the option order of
+// the item saved, read in one round trip.
+type saveRow struct {
+	UserID   int64     `bun:"user_id"`
+	Status   string    `bun:"status"`
+	Deadline time.Time `bun:"deadline"`
+	Perm     []int     `bun:"perm"`
+	HasItem  bool      `bun:"has_item"`
+}
+
+// lockForSave reads the candidate's own attempt, locked on PostgreSQL so that a save and
+// a close never cross, with the item at idx.
+func lockForSave(ctx context.Context, tx bun.IDB, attemptID, userID int64, idx int) (*saveRow, error) {
+	row := new(saveRow)
+	q := tx.NewSelect().TableExpr("attempts AS at").ColumnExpr("at.user_id, at.status, at.deadline, ai.perm").
+		ColumnExpr("CASE WHEN ai.idx IS NULL THEN 0 ELSE 1 END AS has_item").
+		Join("LEFT JOIN attempt_items AS ai ON ai.attempt_id = at.id AND ai.idx = ?", idx).Where("at.id = ?", attemptID)
+	if db.IsPostgres(tx) {
+		q = q.For("SHARE OF at")
 	}
-	return err
+	err := q.Scan(ctx, row)
+	if err != nil || row.UserID != userID {
+		return nil, notFoundUnless(notFound(err, "作答记录"), "作答记录")
+	}
+	return row, nil
 }
 
 func nextSeq(ctx context.Context, tx bun.IDB, attemptID int64) (int64, error) {
