@@ -17,7 +17,6 @@ import (
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/exams/session"
-	"clerkskill/exams/session"
 	"clerkskill/rbac"
 )
 
@@ -26,7 +25,7 @@ var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
-	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, session.OpenAPI, session.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, session.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

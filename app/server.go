@@ -27,7 +27,6 @@ import (
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/exams/session"
-	"clerkskill/exams/session"
 	"clerkskill/rbac"
 )
 
@@ -42,7 +41,6 @@ type Server struct {
 	Bank      *bank.Store
 	Papers    *paper.Store
 	Practice  *practice.Store
-	Sessions  *session.Store
 	Sessions  *session.Store
 	Marking   *marking.Store
 	Courses   *curriculum.Store
@@ -109,7 +107,6 @@ func (s *Server) routes(pages *web.Renderer) {
 	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
 	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
 	session.NewHandler(s.Sessions, s.RBAC, s.Guards, pages).Routes(r)
-	session.NewHandler(s.Sessions, s.RBAC, s.Guards, pages).Routes(r)
 	marking.NewHandler(s.Marking, s.Guards, pages).Routes(r)
 	curriculum.NewHandler(s.Courses, s.Guards, pages).Routes(r)
 	training.NewHandler(s.Training, s.Guards, pages).Routes(r)
@@ -126,10 +123,6 @@ func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
 	s.Papers = paper.NewStore(s.DB, s.Bank, now)
 	s.Practice = practice.NewStore(s.DB, s.Bank, now)
 	s.Marking = marking.NewStore(s.DB, s.Standards, now)
-	s.Sessions = session.NewStore(s.DB, session.Deps{Bank: s.Bank, Standards: s.Standards, People: s.RBAC, Marker: s.Marking}, now)
-	if d, ok := any(s.Papers).(session.Drawer); ok { // papers draw once exams/paper has Draw
-		s.Sessions.SetDrawer(d)
-	}
 	s.Sessions = session.NewStore(s.DB, session.Deps{Bank: s.Bank, Standards: s.Standards, People: s.RBAC, Marker: s.Marking}, now)
 	if d, ok := any(s.Papers).(session.Drawer); ok { // papers draw once exams/paper has Draw
 		s.Sessions.SetDrawer(d)
@@ -207,7 +200,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { done <- s.App.Listener(ln) }()
 	go s.janitor(ctx)
 	go s.examLoop(ctx)
-	go s.examLoop(ctx)
 	select {
 	case err := <-done:
 		return err
@@ -228,23 +220,6 @@ func (s *Server) janitor(ctx context.Context) {
 		case <-t.C:
 			if err := s.RBAC.PruneExpired(ctx, s.Guards.Policy()); err != nil {
 				s.log.Warn("prune sessions", "err", err)
-			}
-		}
-	}
-}
-
-// examLoop closes overdue attempts and marks closed ones every few seconds; it is safe
-// to run on several instances at once.
-func (s *Server) examLoop(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Sessions.Sweep(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("exam sweep", "err", err)
 			}
 		}
 	}
