@@ -105,6 +105,8 @@ func TestReleaseGatingAndReview(t *testing.T) {
 
 			trainer.post(t, "/results/"+s+"/release", url.Values{}, 303)
 			released := f.env.Now.Now()
+			trainer.page(t, "/results", 200, "已发布")
+			trainer.api(t, "GET", "/api/v1/results", nil, 200, `"released_at":"`, `"pending":0`)
 			cand.page(t, "/results/mine", 200, "90.0分（合格", "80.0分（合格", "1 咨询引导", "3 流转", "申请复核")
 			cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":true`, `"score":90`)
 
