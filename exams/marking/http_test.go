@@ -153,7 +153,8 @@ func (f *fixture) candidateLockedOut(t *testing.T, cand *client, s string, attem
 }
 
 // TestNotHeldShowsAtClose: a session whose results are not held shows them from its close,
-// not a second before; no one can release results before the session closes.
+// not a second before, with the hand-marked part still "being marked" (and not open to
+// review until it is); no one can release results before the session closes.
 func TestNotHeldShowsAtClose(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -163,7 +164,8 @@ func TestNotHeldShowsAtClose(t *testing.T) {
 			if _, err := f.env.Srv.DB.NewUpdate().Table("exam_sessions").Set("closes_at = ?", closes).Where("id = ?", sid).Exec(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			f.attempt(sid, parts["theory"], "clerk061", marktest.Item{QuestionID: f.q.single.ID, Points: 100, Response: resp("B")})
+			att := f.attempt(sid, parts["theory"], "clerk061", marktest.Item{QuestionID: f.q.single.ID, Points: 50, Response: resp("B")},
+				marktest.Item{QuestionID: f.q.short.ID, Points: 50, Response: text("及时推送")})
 			cand, trainer := signIn(f.env, "clerk061"), signIn(f.env, "trainer")
 			trainer.api(t, "POST", "/api/v1/results/"+fmt.Sprint(sid)+"/release", nil, 409, "尚未结束")
 			noScores(t, "before close", cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":false`))
@@ -171,7 +173,13 @@ func TestNotHeldShowsAtClose(t *testing.T) {
 			cand = cand.again()
 			noScores(t, "a second before close", cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":false`))
 			f.env.Now.Advance(time.Second)
-			cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":true`, `"score":100`)
+			cand.api(t, "GET", "/api/v1/results/mine", nil, 200, `"released":true`, `"score":50`, `"complete":false`)
+			cand.page(t, "/results/mine", 200, "50.0分（评分中")
+			review := func(idx int) map[string]any {
+				return map[string]any{"attempt_id": att, "idx": idx, "reason": "请复核"}
+			}
+			cand.api(t, "POST", "/api/v1/results/mine/reviews", review(1), 409, "还在评分中")
+			cand.api(t, "POST", "/api/v1/results/mine/reviews", review(0), 201)
 			trainer.again().page(t, "/results/"+fmt.Sprint(sid)+"/analysis", 200, "逐题统计", "1.00")
 		})
 	}

@@ -40,6 +40,9 @@ func (s *Store) RequestReview(ctx context.Context, userID int64, in ReviewInput)
 		if err := tx.NewSelect().Model(m).Where("attempt_id = ? AND idx = ?", a.ID, in.Idx).Scan(ctx); err != nil {
 			return notFound(err, "题目")
 		}
+		if !m.Settled() {
+			return web.Errorf(web.ECONFLICT, "这道题还在评分中，评完后才能申请复核")
+		}
 		out = &ReviewRequest{SessionID: a.SessionID, AttemptID: a.ID, Idx: in.Idx, UserID: userID, Reason: in.Reason,
 			RequestedAt: s.now(), Status: ReviewOpen, OldScore: m.Score}
 		if _, err := tx.NewInsert().Model(out).Exec(ctx); err != nil {
