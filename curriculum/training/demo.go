@@ -21,9 +21,10 @@ type demoEvent struct {
 }
 
 var demoEvents = []demoEvent{
-	{Event: Event{Title: "窗口工作人员心理调适与压力疏导讲座", Kind: KindLecture, Place: "县政务服务中心四楼多功能厅", Capacity: 120, Hours: 2,
+	{Event: Event{Title: "窗口工作人员心理调适与压力疏导讲座", Kind: KindLecture, Place: "县政务服务中心四楼多功能厅", Capacity: 150, Hours: 2,
 		Summary: "邀请县心理健康服务中心的心理咨询师，讲解窗口服务中常见的情绪压力来源、自我觉察与放松方法，并现场答疑。"},
-		day: -40, startH: 14, startM: 30, owner: "QS", registered: [][2]int{{1, 40}, {61, 70}, {91, 100}}, absentEveryNth: 9, length: 2},
+		day: -40, startH: 14, startM: 30, owner: "QS", absentEveryNth: 9, length: 2, registered: [][2]int{{1, 40}, {61, 70}, {91, 100},
+			{121, 128}, {151, 158}, {181, 188}, {211, 218}, {241, 248}, {271, 278}}},
 	{Event: Event{Title: "“微笑服务”窗口礼仪经验分享会", Kind: KindSharing, Place: "城关镇便民服务中心二楼会议室", Capacity: 40, Hours: 1.5,
 		Summary: "由去年“服务之星”分享接待群众的仪容仪表、首问负责和文明用语经验，结合真实场景交流。"},
 		day: -25, startH: 15, startM: 0, owner: "QS-CG", registered: [][2]int{{61, 80}, {81, 86}}, absentEveryNth: 7, length: 1.5},

@@ -42,6 +42,13 @@ func TestDemoTraining(t *testing.T) {
 			if len(open) != 3 || mine != 1 {
 				t.Errorf("clerk095 sees %d coming events (want 3), registered for %d (want 1, the 东湖 session)", len(open), mine)
 			}
+			rows, _, _, err := s.ByUnit(ctx, training.ReportFilter{OrgID: orgID(t, env, countyCode), Year: training.YearOf(env.Now.Now().AddDate(0, 0, -40))})
+			must(t, err)
+			for _, r := range rows {
+				if r.Hours == 0 {
+					t.Errorf("%s has no hours in the demo: its HR officer would see an empty report", r.Name)
+				}
+			}
 			c63 := uid(t, env, "clerk063")
 			year := training.YearOf(env.Now.Now().AddDate(0, 0, -58))
 			list, _, err := s.FindEntries(ctx, training.EntryFilter{UserID: c63, Year: year})
