@@ -21,7 +21,9 @@ import (
 )
 
 // HoursLedger records training hours when a course completes. app hands in the training
-// package's store; nil means hours are not kept.
+// package's store; nil means hours are not kept. It may be told of the same completion
+// more than once (a completed learner marking a lesson again retries a call that failed),
+// so RecordCompletion must be idempotent per person and course.
 type HoursLedger interface {
 	RecordCompletion(ctx context.Context, userID, courseID int64, revision int, hours float64, at time.Time) error
 }

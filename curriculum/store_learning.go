@@ -138,7 +138,8 @@ func (s *Store) enroll(ctx context.Context, userID int64, c *Course) (*Enrollmen
 
 // CompleteLesson records the lesson as finished for the learner and completes the course
 // when every required lesson of their revision is done; it reports whether the course
-// completed now. The hours ledger hears of the completion after it is stored.
+// completed now. The hours ledger hears of the completion after it is stored, and again
+// whenever a learner who has completed marks a lesson done, so a failed call heals.
 func (s *Store) CompleteLesson(ctx context.Context, l Learner, lessonID int64) (*LessonView, bool, error) {
 	v, err := s.ReadLesson(ctx, l, lessonID)
 	if err != nil {
@@ -157,7 +158,7 @@ func (s *Store) CompleteLesson(ctx context.Context, l Learner, lessonID int64) (
 		return nil, false, err
 	}
 	v.Lesson.Done = true
-	if completed {
+	if v.Enrollment.Done() { // again on later marks too, so a ledger call that failed is retried
 		err = s.recordHours(ctx, v.Course, v.Revision, v.Enrollment)
 	}
 	return v, completed, err

@@ -160,6 +160,9 @@ func TestCompletion(t *testing.T) {
 		if _, again, _ := s.CompleteLesson(ctx, lr, c.Lessons[1].ID); again {
 			t.Error("completed twice")
 		}
+		if led.calls != 2 {
+			t.Errorf("ledger calls %d: a completed learner's later mark should retell the ledger", led.calls)
+		}
 		got := led.list()
 		if len(got) != 1 || got[0].UserID != lr.UserID || got[0].CourseID != c.ID || got[0].Revision != 1 || got[0].Hours != 4 {
 			t.Fatalf("ledger: %+v", got)
