@@ -187,6 +187,8 @@ var paramResources = []paramRes{
 	{"/grants/", true, (*fixture).grantID},
 	{"/standard/versions/", false, (*fixture).standardVersionID},
 	{"/questions/", true, (*fixture).questionID},
+	{"/blueprints/", true, (*fixture).blueprintID},
+	{"/papers/", true, (*fixture).paperID},
 	{"/marking/", true, (*fixture).markingSessionID},
 	{"/results/reviews/", true, (*fixture).reviewID},
 	{"/results/", true, (*fixture).markingSessionID},

@@ -49,7 +49,7 @@ func seedDemo(env Env, srv *Server) error {
 
 // demoSteps extend the demo after people and places exist, in order; each package's
 // demo content is one step.
-var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedPractice, seedCourses, seedTraining}
+var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedBlueprints, seedPractice, seedCourses, seedTraining}
 
 // seedQuestionBank loads the demo question bank, owned by the county centre.
 func seedQuestionBank(env Env, srv *Server) error {
@@ -62,6 +62,21 @@ func seedQuestionBank(env Env, srv *Server) error {
 		return fmt.Errorf("demo question bank: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "demo question bank: %d questions\n", n)
+	return nil
+}
+
+// seedBlueprints adds blueprints for 五级 to 三级 that match the default weight tables and
+// that the demo bank fills, and one fixed paper, owned by the county centre.
+func seedBlueprints(env Env, srv *Server) error {
+	county, err := srv.RBAC.FindOrgByCode(env.Ctx, "QS")
+	if err != nil {
+		return err
+	}
+	n, err := srv.Papers.SeedDemo(env.Ctx, county.ID)
+	if err != nil {
+		return fmt.Errorf("demo blueprints: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "demo blueprints: %d (五级至三级理论知识和技能考核) and 1 fixed paper\n", n)
 	return nil
 }
 
