@@ -70,72 +70,87 @@ func TestBrowserWritePublishRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := newBrowser(t)
-			trainer := append(login(base, "trainer"),
-				chromedp.Navigate(base+"/courses/new"), chromedp.WaitVisible(chromedp.ID("course-form")),
-				chromedp.SendKeys(chromedp.ID("code"), "BR-01"),
-				chromedp.SendKeys(chromedp.ID("title"), "首问负责制"),
-				chromedp.Click(chromedp.CSS(`input[name=codes][value="1.1"]`)),
-				chromedp.Click(chromedp.CSS(`#course-form ~ form button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.ID("course-show")),
-				chromedp.SendKeys(chromedp.ID("module-title"), "接待规范"),
-				chromedp.Submit(chromedp.ID("module-title")),
-				chromedp.WaitVisible(chromedp.CSS(`input[name=title][id^="lesson-title-"]`)),
-				chromedp.SendKeys(chromedp.CSS(`input[id^="lesson-title-"]`), "谁首问谁负责"),
-				chromedp.Submit(chromedp.CSS(`input[id^="lesson-title-"]`)),
-				chromedp.WaitVisible(chromedp.ID("lesson-form")),
-				chromedp.SendKeys(chromedp.ID("body"), "## 首问负责\n\n第一位接待的工作人员**负责到底**。\n\n<script>alert(1)</script>"),
-				chromedp.WaitVisible(chromedp.CSS(`#preview strong`)),
-			)
-			if err := chromedp.Do(ctx, trainer...); err != nil {
-				t.Fatalf("trainer writes: %v", err)
-			}
-			preview, err := chromedp.Run(ctx, chromedp.InnerHTML(chromedp.ID("preview")))
-			if err != nil || !strings.Contains(preview, "<strong>负责到底</strong>") || strings.Contains(preview, "<script") {
-				t.Errorf("live preview (%v): %s", err, preview)
-			}
-			err = chromedp.Do(ctx,
-				chromedp.Click(chromedp.ID("save-lesson")),
-				chromedp.WaitVisible(chromedp.ID("lesson-form")),
-				chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
-				chromedp.Click(chromedp.ID("upload")),
-				chromedp.WaitVisible(chromedp.CSS(`a[href^="/attachments/"]`)),
-				chromedp.Click(chromedp.CSS(`.head .acts a[href^="/courses/"]`)),
-				chromedp.WaitVisible(chromedp.ID("publish")),
-				chromedp.Click(chromedp.ID("publish")),
-				chromedp.WaitNotPresent(chromedp.ID("publish")),
-				chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
-				chromedp.WaitVisible(chromedp.ID("username")),
-			)
-			if err != nil {
-				t.Fatalf("trainer publishes: %v", err)
-			}
-			clerk := append(login(base, "clerk061"),
-				chromedp.Navigate(base+"/learn"), chromedp.WaitVisible(chromedp.ID("learn-home")),
-				chromedp.Click(chromedp.CSS(`a.lcard-title`)),
-				chromedp.WaitVisible(chromedp.ID("start-reading")),
-				chromedp.Click(chromedp.ID("start-reading")),
-				chromedp.WaitVisible(chromedp.ID("lesson")),
-			)
-			if err := chromedp.Do(ctx, clerk...); err != nil {
-				t.Fatalf("clerk reads: %v", err)
-			}
-			lesson, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("lesson")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("done")), chromedp.WaitVisible(chromedp.ID("course-done"))); err != nil {
-				t.Fatalf("clerk finishes: %v", err)
-			}
-			course, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("main")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(lesson, "负责到底") || !strings.Contains(lesson, "首问负责制.pdf") || strings.Contains(lesson, "alert(1)") {
-				t.Errorf("lesson as read: %s", lesson)
-			}
-			if !strings.Contains(course, "完成本课程") || len(led.list()) != 1 {
-				t.Errorf("course page %q, ledger %+v", course, led.list())
+			trainerWrites(t, ctx, base)
+			trainerPublishes(t, ctx, file)
+			clerkCompletes(t, ctx, base)
+			if len(led.list()) != 1 {
+				t.Errorf("ledger %+v", led.list())
 			}
 		})
+	}
+}
+
+// trainerWrites creates a course, a module and a lesson and types the lesson body; the
+// preview must show it rendered, without the script.
+func trainerWrites(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	steps := append(login(base, "trainer"),
+		chromedp.Navigate(base+"/courses/new"), chromedp.WaitVisible(chromedp.ID("course-form")),
+		chromedp.SendKeys(chromedp.ID("code"), "BR-01"),
+		chromedp.SendKeys(chromedp.ID("title"), "首问负责制"),
+		chromedp.Click(chromedp.CSS(`input[name=codes][value="1.1"]`)),
+		chromedp.Click(chromedp.CSS(`#course-form ~ form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("course-show")),
+		chromedp.SendKeys(chromedp.ID("module-title"), "接待规范"),
+		chromedp.Submit(chromedp.ID("module-title")),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=title][id^="lesson-title-"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[id^="lesson-title-"]`), "谁首问谁负责"),
+		chromedp.Submit(chromedp.CSS(`input[id^="lesson-title-"]`)),
+		chromedp.WaitVisible(chromedp.ID("lesson-form")),
+		chromedp.SendKeys(chromedp.ID("body"), "## 首问负责\n\n第一位接待的工作人员**负责到底**。\n\n<script>alert(1)</script>"),
+		chromedp.WaitVisible(chromedp.CSS(`#preview strong`)),
+	)
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("trainer writes: %v", err)
+	}
+	preview, err := chromedp.Run(ctx, chromedp.InnerHTML(chromedp.ID("preview")))
+	if err != nil || !strings.Contains(preview, "<strong>负责到底</strong>") || strings.Contains(preview, "<script") {
+		t.Errorf("live preview (%v): %s", err, preview)
+	}
+}
+
+// trainerPublishes saves the lesson, uploads file, publishes the course and signs out.
+func trainerPublishes(t *testing.T, ctx context.Context, file string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("save-lesson")),
+		chromedp.WaitVisible(chromedp.ID("lesson-form")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+		chromedp.Click(chromedp.ID("upload")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href^="/attachments/"]`)),
+		chromedp.Click(chromedp.CSS(`.head .acts a[href^="/courses/"]`)),
+		chromedp.WaitVisible(chromedp.ID("publish")),
+		chromedp.Click(chromedp.ID("publish")),
+		chromedp.WaitNotPresent(chromedp.ID("publish")),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.ID("username")),
+	)
+	if err != nil {
+		t.Fatalf("trainer publishes: %v", err)
+	}
+}
+
+// clerkCompletes has clerk061 open the course from 我的学习, read the lesson and finish it.
+func clerkCompletes(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	steps := append(login(base, "clerk061"),
+		chromedp.Navigate(base+"/learn"), chromedp.WaitVisible(chromedp.ID("learn-home")),
+		chromedp.Click(chromedp.CSS(`a.lcard-title`)),
+		chromedp.WaitVisible(chromedp.ID("start-reading")),
+		chromedp.Click(chromedp.ID("start-reading")),
+		chromedp.WaitVisible(chromedp.ID("lesson")),
+	)
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("clerk reads: %v", err)
+	}
+	lesson, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("lesson")))
+	if err != nil || !strings.Contains(lesson, "负责到底") || !strings.Contains(lesson, "首问负责制.pdf") || strings.Contains(lesson, "alert(1)") {
+		t.Errorf("lesson as read (%v): %s", err, lesson)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("done")), chromedp.WaitVisible(chromedp.ID("course-done"))); err != nil {
+		t.Fatalf("clerk finishes: %v", err)
+	}
+	if course, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("main"))); err != nil || !strings.Contains(course, "完成本课程") {
+		t.Errorf("course page (%v): %s", err, course)
 	}
 }

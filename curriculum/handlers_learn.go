@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"clerkskill/app/web"
 )
 
 type cataloguePage struct {
@@ -115,8 +117,14 @@ func (h *Handler) learnAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.ReadLesson(c.UserContext(), learner(c), a.LessonID); err != nil {
+	v, err := h.store.ReadLesson(c.UserContext(), learner(c), a.LessonID)
+	if err != nil {
 		return err
 	}
-	return h.sendAttachment(c, a)
+	for _, x := range v.Lesson.Attachments {
+		if x.ID == a.ID { // only files of the revision the learner reads, never a draft's
+			return h.sendAttachment(c, a)
+		}
+	}
+	return web.Errorf(web.ENOTFOUND, "附件不存在")
 }

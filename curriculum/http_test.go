@@ -181,3 +181,25 @@ func TestNotYourCourse(t *testing.T) {
 		}
 	})
 }
+
+// TestDraftAttachmentHidden: a file added to a published course's new draft is not
+// served to learners until the draft is published.
+func TestDraftAttachmentHidden(t *testing.T) {
+	forEachDB(t, func(t *testing.T, env *apptest.Env, _ *ledger) {
+		c := mustCourse(t, env, "DRAFT-ATT", "QS", true)
+		a, err := env.Srv.Courses.AddAttachment(t.Context(), c.Lessons[0].ID, "新版讲义.pdf", pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl := signIn(env, "clerk061")
+		path := fmt.Sprintf("/learn/attachments/%d", a.ID)
+		cl.get(t, path, 404)
+		if _, err := env.Srv.Courses.Publish(t.Context(), 0, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		cl.get(t, fmt.Sprintf("/learn/lessons/%d", c.Lessons[0].ID), 200)
+		cl.get(t, path, 404) // still on revision 1 until they move on
+		cl.post(t, fmt.Sprintf("/learn/courses/%d/move-on", c.ID), url.Values{}, 303)
+		cl.get(t, path, 200)
+	})
+}
