@@ -66,12 +66,18 @@ func (h *Handler) startAttempt(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/exam/attempts/%d", a.ID), fiber.StatusSeeOther)
 }
 
+// paper loads the caller's own attempt; opening an open one from a different login
+// session than before is recorded, as resuming it is.
 func (h *Handler) paper(c *fiber.Ctx) (*PaperView, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return nil, err
 	}
-	return h.store.Paper(c.UserContext(), id, userID(c))
+	v, err := h.store.Paper(c.UserContext(), id, userID(c))
+	if err != nil {
+		return nil, err
+	}
+	return v, h.store.noteLogin(c.UserContext(), v.Attempt, loginKey(c))
 }
 
 func (h *Handler) showPaper(c *fiber.Ctx) error {

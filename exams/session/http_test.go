@@ -10,6 +10,7 @@ import (
 	"clerkskill/app/apptest"
 	"clerkskill/app/db/dbtest"
 	"clerkskill/exams/session"
+	"clerkskill/rbac"
 )
 
 // client is a signed-in browser (cookie and CSRF token) that can also call the API.
@@ -64,6 +65,15 @@ func TestCandidateTakesAnExamThroughTheAPI(t *testing.T) {
 			clerk.do(t, "PUT", base+"/answers", map[string]any{"idx": 0, "seq": 2, "deadline": "2099-01-01T00:00:00Z"}, 400)
 			clerk.do(t, "POST", base+"/events", map[string]string{"kind": "paste"}, 204)
 			clerk.do(t, "GET", base, nil, 200, `"choice":"B"`, fmt.Sprintf(`"seq":1`))
+			second := e.Do(apptest.Request{Method: "POST", Path: "/api/v1/auth/login", JSON: map[string]string{"username": "clerk062", "password": rbac.DemoPassword}})
+			var login struct{ Token string }
+			second.JSON(t, &login)
+			if r := e.Do(apptest.Request{Method: "GET", Path: base, Token: login.Token}); r.Status != 200 {
+				t.Fatalf("open from a second login: %d", r.Status)
+			}
+			if evs, _ := e.store.FindEvents(t.Context(), paper.Attempt.ID); len(evs) != 2 || evs[1].Kind != session.EventSecondLogin {
+				t.Errorf("opening the paper from a second login: events %d, want paste then second_login", len(evs))
+			}
 			after, _ := e.store.FindAttemptByID(t.Context(), paper.Attempt.ID)
 			if !after.Deadline.Equal(paper.Attempt.Deadline) {
 				t.Errorf("deadline moved from %v to %v", paper.Attempt.Deadline, after.Deadline)
