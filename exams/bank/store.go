@@ -243,9 +243,19 @@ func (s *Store) insertNext(ctx context.Context, tx bun.Tx, actor int64, prev, q 
 	return err
 }
 
-// RemoveQuestion deletes a question no paper or attempt has used; a used one is retired
-// instead, every version kept. It reports which happened.
+// RemoveQuestion deletes a question nothing has used; a used one is retired instead, every
+// version kept. Used means marked used by a paper or attempt, or referenced by any record
+// (practice history, a paper): the database refuses the delete and the question is retired.
+// It reports which happened.
 func (s *Store) RemoveQuestion(ctx context.Context, familyID int64) (retired bool, err error) {
+	retired, err = s.deleteUnused(ctx, familyID)
+	if db.IsForeignKeyViolation(err) {
+		return true, s.SetStatus(ctx, familyID, StatusRetired)
+	}
+	return retired, err
+}
+
+func (s *Store) deleteUnused(ctx context.Context, familyID int64) (retired bool, err error) {
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		used, err := tx.NewSelect().Model((*Question)(nil)).Where("family_id = ? AND used = ?", familyID, true).Exists(ctx)
 		if err != nil {
@@ -256,10 +266,13 @@ func (s *Store) RemoveQuestion(ctx context.Context, familyID int64) (retired boo
 			return setStatus(ctx, tx, familyID, StatusRetired)
 		}
 		res, err := tx.NewDelete().Model((*Question)(nil)).Where("family_id = ?", familyID).Exec(ctx)
-		if n, _ := res.RowsAffected(); err == nil && n == 0 {
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
 			return web.Errorf(web.ENOTFOUND, "题目不存在")
 		}
-		return err
+		return nil
 	})
 	return retired, err
 }

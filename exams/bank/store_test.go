@@ -10,6 +10,7 @@ import (
 	"clerkskill/app/web"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/practice"
 	"clerkskill/rbac"
 )
 
@@ -159,6 +160,36 @@ func TestFilters(t *testing.T) {
 			if _, total, err := fx.store.FindQuestions(ctx, c.f); err != nil || total != c.want {
 				t.Errorf("%s: %d (%v), want %d", c.name, total, err, c.want)
 			}
+		}
+	})
+}
+
+// A question a clerk has practised is kept with its history: removing it retires it.
+func TestPractisedQuestionIsRetiredNotDeleted(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *bun.DB) {
+		ctx := context.Background()
+		fx := setup(t, d)
+		q := single(fx.town.ID, "2.1", 5)
+		if err := fx.store.CreateQuestions(ctx, 1, []*bank.Question{q}); err != nil {
+			t.Fatal(err)
+		}
+		orgs, err := rbac.NewStore(d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &rbac.User{Username: "clerk1", DisplayName: "办事员", Active: true}
+		if err := orgs.CreateUser(ctx, 0, u, "long-enough-pw-1"); err != nil {
+			t.Fatal(err)
+		}
+		served, err := practice.NewStore(d, fx.store, nil).Next(ctx, u.ID, practice.Choice{Level: 5})
+		if err != nil || served.Question == nil || served.Question.ID != q.ID {
+			t.Fatalf("practice served %+v, %v", served, err)
+		}
+		if retired, err := fx.store.RemoveQuestion(ctx, q.FamilyID); err != nil || !retired {
+			t.Fatalf("practised question: retired=%v err=%v", retired, err)
+		}
+		if got, err := fx.store.FindQuestionByID(ctx, q.ID); err != nil || got.Status != bank.StatusRetired {
+			t.Fatalf("practised question after removal: %+v %v", got, err)
 		}
 	})
 }
