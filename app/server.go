@@ -123,10 +123,8 @@ func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
 	s.Papers = paper.NewStore(s.DB, s.Bank, now)
 	s.Practice = practice.NewStore(s.DB, s.Bank, now)
 	s.Marking = marking.NewStore(s.DB, s.Standards, now)
-	s.Sessions = session.NewStore(s.DB, session.Deps{Bank: s.Bank, Standards: s.Standards, People: s.RBAC, Marker: s.Marking}, now)
-	if d, ok := any(s.Papers).(session.Drawer); ok { // papers draw once exams/paper has Draw
-		s.Sessions.SetDrawer(d)
-	}
+	s.Sessions = session.NewStore(s.DB, session.Deps{Bank: s.Bank, Standards: s.Standards, People: s.RBAC,
+		Drawer: s.Papers, Marker: s.Marking}, now)
 	return nil
 }
 
