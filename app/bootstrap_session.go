@@ -27,9 +27,31 @@ func seedExamSessions(env Env, srv *Server) error {
 	if err != nil {
 		return err
 	}
-	if err := srv.Sessions.SeedDemo(env.Ctx, trainer.ID, session.DemoSessions(county.ID, town.ID, bp.ID, srv.Sessions.Now())); err != nil {
+	finished, err := srv.Sessions.SeedDemo(env.Ctx, trainer.ID, session.DemoSessions(county.ID, town.ID, bp.ID, srv.Sessions.Now()))
+	if err != nil {
 		return fmt.Errorf("demo exam sessions: %w", err)
 	}
 	fmt.Fprintln(env.Stdout, "demo exam sessions: an open 五级 session for every clerk, a finished one at 城关镇 with submitted attempts")
+	return releaseFinished(env, srv, trainer.ID, finished)
+}
+
+// releaseFinished marks the finished sessions' attempts now, as the exam loop would, and
+// releases their results so the demo clerks can see them.
+func releaseFinished(env Env, srv *Server, trainerID int64, sessions []int64) error {
+	for {
+		n, err := srv.Sessions.MarkPending(env.Ctx)
+		if err != nil {
+			return fmt.Errorf("demo marking: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	for _, id := range sessions {
+		if err := srv.Marking.Release(env.Ctx, trainerID, id); err != nil {
+			return fmt.Errorf("demo release: %w", err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "demo results: %d finished session(s) marked and released\n", len(sessions))
 	return nil
 }

@@ -23,29 +23,30 @@ type DemoSession struct {
 }
 
 // SeedDemo schedules the demo sessions, by actor, with the whole tree in scope.
-func (s *Store) SeedDemo(ctx context.Context, actor int64, list []DemoSession) error {
+func (s *Store) SeedDemo(ctx context.Context, actor int64, list []DemoSession) (finished []int64, err error) {
 	all := rbac.Scope{"/"}
 	for i := range list {
 		d := &list[i]
 		ss, err := s.CreateSession(ctx, actor, &d.Input)
 		if err != nil {
-			return fmt.Errorf("demo session %s: %w", d.Input.Name, err)
+			return nil, fmt.Errorf("demo session %s: %w", d.Input.Name, err)
 		}
 		if _, err := s.AddCandidates(ctx, ss.ID, all, d.Candidates); err != nil {
-			return fmt.Errorf("demo candidates: %w", err)
+			return nil, fmt.Errorf("demo candidates: %w", err)
 		}
 		for _, m := range d.Staff {
 			if err := s.AddStaff(ctx, ss.ID, all, m); err != nil {
-				return fmt.Errorf("demo staff %s: %w", m.Username, err)
+				return nil, fmt.Errorf("demo staff %s: %w", m.Username, err)
 			}
 		}
 		if d.Finished {
 			if err := s.seedFinished(ctx, ss); err != nil {
-				return err
+				return nil, err
 			}
+			finished = append(finished, ss.ID)
 		}
 	}
-	return nil
+	return finished, nil
 }
 
 // seedFinished gives every candidate of a past session a closed attempt at each part.

@@ -19,7 +19,7 @@ func TestDemoSessions(t *testing.T) {
 			county, _ := e.Srv.RBAC.FindOrgByCode(ctx, "QS")
 			town, _ := e.Srv.RBAC.FindOrgByCode(ctx, "QS-CG")
 			list := session.DemoSessions(county.ID, town.ID, 1, e.Now.Now())
-			if err := e.store.SeedDemo(ctx, e.uid(t, "trainer"), list); err != nil {
+			if _, err := e.store.SeedDemo(ctx, e.uid(t, "trainer"), list); err != nil {
 				t.Fatal(err)
 			}
 			mine, err := e.store.FindMySessions(ctx, e.uid(t, "clerk300"))
