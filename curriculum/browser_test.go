@@ -3,7 +3,6 @@ package curriculum_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,34 +12,13 @@ import (
 
 	"clerkskill/app/apptest"
 	"clerkskill/app/db/dbtest"
+	"clerkskill/app/web/webtest"
 	"clerkskill/rbac"
 )
 
-// chromium finds Debian's chromium; under CI a missing browser is a failure, not a skip.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if path, err := exec.LookPath(p); p != "" && err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found: .ci/run installs Debian's chromium")
-	}
-	t.Skip("chromium not installed")
-	return ""
-}
-
+// newBrowser is a headless chromium sized like the pages this test looks at.
 func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(412, 900))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
+	return webtest.Browser(t, 412, 900, 120*time.Second)
 }
 
 func login(base, user string) []chromedp.Action[chromedp.Void] {
