@@ -13,10 +13,14 @@ import (
 	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/certify"
+	"clerkskill/exams/competency"
 	"clerkskill/exams/marking"
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/exams/session"
+	"clerkskill/exports/pay"
+	"clerkskill/exports/sheets"
 	"clerkskill/rbac"
 )
 
@@ -25,7 +29,8 @@ var openAPIBase []byte
 
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
-	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, session.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI}
+	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, session.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI,
+		certify.OpenAPI, competency.OpenAPI, pay.OpenAPI, sheets.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

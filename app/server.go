@@ -23,10 +23,14 @@ import (
 	"clerkskill/curriculum/training"
 	"clerkskill/exams"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/certify"
+	"clerkskill/exams/competency"
 	"clerkskill/exams/marking"
 	"clerkskill/exams/paper"
 	"clerkskill/exams/practice"
 	"clerkskill/exams/session"
+	"clerkskill/exports/pay"
+	"clerkskill/exports/sheets"
 	"clerkskill/rbac"
 )
 
@@ -45,6 +49,10 @@ type Server struct {
 	Marking   *marking.Store
 	Courses   *curriculum.Store
 	Training  *training.Store
+	Certify   *certify.Store
+	Skills    *competency.Store
+	Pay       *pay.Store
+	Sheets    *sheets.Store
 	cfg       Config
 	log       *slog.Logger
 }
@@ -71,6 +79,7 @@ func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now
 	if err := s.curriculumStore(cfg, now); err != nil {
 		return nil, err
 	}
+	s.careerStores(now)
 	s.App = fiber.New(fiber.Config{
 		AppName: "clerkskill", ErrorHandler: web.ErrorHandler(log, pages),
 		BodyLimit: cfg.BodyLimitMB << 20, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
@@ -110,6 +119,10 @@ func (s *Server) routes(pages *web.Renderer) {
 	marking.NewHandler(s.Marking, s.Guards, pages).Routes(r)
 	curriculum.NewHandler(s.Courses, s.Guards, pages).Routes(r)
 	training.NewHandler(s.Training, s.Guards, pages).Routes(r)
+	certify.NewHandler(s.Certify, s.Guards, pages).Routes(r)
+	competency.NewHandler(s.Skills, s.Guards, pages).Routes(r)
+	pay.NewHandler(s.Pay, s.Guards, pages).Routes(r)
+	sheets.NewHandler(s.Sheets, s.Guards, pages).Routes(r)
 }
 
 // examStores opens the standard (storing the default profile on first start), the
@@ -157,6 +170,15 @@ func (s *Server) trainingStore(cfg Config, now func() time.Time) error {
 	}
 	s.Training = training.NewStore(s.DB, files, now)
 	return nil
+}
+
+// careerStores opens certification, competency and the HR workbooks, which read the
+// exam, curriculum and training stores.
+func (s *Server) careerStores(now func() time.Time) {
+	s.Certify = certify.NewStore(s.DB, s.Standards, s.Training, now)
+	s.Skills = competency.NewStore(s.DB, s.Standards, s.Courses, s.Certify, now)
+	s.Pay = pay.NewStore(s.DB, s.Certify, now)
+	s.Sheets = sheets.NewStore(s.DB, now)
 }
 
 // ready answers 200 when the database answers and its schema is current.

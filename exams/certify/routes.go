@@ -1,0 +1,28 @@
+package certify
+
+import (
+	_ "embed"
+
+	"clerkskill/app/web"
+	"clerkskill/rbac"
+)
+
+// OpenAPI is this package's part of the API description: its paths and schemas.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Handler serves this package's pages and API.
+type Handler struct {
+	store  *Store
+	guards *rbac.Guards
+	pages  *web.Renderer
+}
+
+// NewHandler returns the handlers over store.
+func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler {
+	return &Handler{store: store, guards: guards, pages: pages}
+}
+
+// Routes registers every route of the package with its guard.
+func (h *Handler) Routes(r *web.Router) {}
