@@ -1,0 +1,194 @@
+package pay
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// china is the calendar periods are counted in.
+var china = time.FixedZone("CST", 8*3600)
+
+// chunkSize is how many clerks one round of queries covers: the sheet is computed and
+// written chunk by chunk, so a period of 100,000 clerks never sits in memory at once.
+const chunkSize = 2000
+
+// SheetQuery names a pay sheet: the clerks of the unit with Path and its subtree in
+// Period ("2026-11").
+type SheetQuery struct {
+	Path   string
+	Period string
+	Limit  int // stop after this many rows (previews); 0 for all
+}
+
+// sheetRun is the state of one computation.
+type sheetRun struct {
+	s        *Store
+	q        SheetQuery
+	day      time.Time // the period's last day
+	cutoff   time.Time // the first moment after it, Beijing time
+	policies *Resolver
+	unitMax  map[int64]int
+}
+
+// ComputeSheet computes the pay sheet and hands each row to emit in tree order (unit
+// path, then 工号). Every clerk is computed under the policy in force on the period's
+// last day for their unit (their own unit's, else the nearest ancestor's).
+func (s *Store) ComputeSheet(ctx context.Context, q SheetQuery, emit func(*Row) error) error {
+	day := PeriodEnd(q.Period)
+	run := &sheetRun{s: s, q: q, day: day, cutoff: time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, china).UTC()}
+	var err error
+	if run.policies, err = s.PolicyResolver(ctx, day); err != nil {
+		return err
+	}
+	if run.unitMax, err = s.workloadMax(ctx, q); err != nil {
+		return err
+	}
+	after, n := cursor{}, 0
+	for {
+		rows, err := run.chunk(ctx, after)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		for _, r := range rows {
+			if q.Limit > 0 && n >= q.Limit {
+				return nil
+			}
+			n++
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		last := rows[len(rows)-1]
+		after = cursor{path: last.OrgPath, empNo: last.EmpNo}
+	}
+}
+
+// cursor is where the previous chunk ended.
+type cursor struct{ path, empNo string }
+
+// chunk reads the next clerks after c and fills in every input and result.
+func (r *sheetRun) chunk(ctx context.Context, c cursor) ([]*Row, error) {
+	var rows []*Row
+	q := r.s.db.NewSelect().TableExpr("staff AS s").Join("JOIN org_units AS o ON o.id = s.org_id").
+		ColumnExpr("s.id AS staff_id, s.emp_no, s.name, s.org_id, o.name AS org_name, o.path AS org_path").
+		Where("s.active = ?", true)
+	q = inSubtree(q, "o.path", r.q.Path)
+	if c.path != "" {
+		q = q.Where("(o.path > ? OR (o.path = ? AND s.emp_no > ?))", c.path, c.path, c.empNo)
+	}
+	if err := q.OrderExpr("o.path, s.emp_no").Limit(chunkSize).Scan(ctx, &rows); err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	byID := make(map[int64]*Row, len(rows))
+	for i, row := range rows {
+		ids[i], byID[row.StaffID] = row.StaffID, row
+	}
+	if err := r.fillInputs(ctx, ids, byID); err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		row.apply(r.policies.For(row.OrgPath), r.unitMax[row.OrgID])
+	}
+	return rows, nil
+}
+
+func (r *sheetRun) fillInputs(ctx context.Context, ids []int64, byID map[int64]*Row) error {
+	levels, err := r.s.levels.CurrentLevels(ctx, ids, r.day)
+	if err != nil {
+		return err
+	}
+	for id, lv := range levels {
+		byID[id].Level = lv
+	}
+	if err := r.fillRatings(ctx, ids, byID); err != nil {
+		return err
+	}
+	if err := r.fillWorkload(ctx, ids, byID); err != nil {
+		return err
+	}
+	return r.fillExams(ctx, ids, byID)
+}
+
+// fillRatings counts each clerk's ratings of the month by grade; removed ones do not count.
+func (r *sheetRun) fillRatings(ctx context.Context, ids []int64, byID map[int64]*Row) error {
+	var counts []struct {
+		StaffID int64 `bun:"staff_id"`
+		Grade   int   `bun:"grade"`
+		N       int   `bun:"n"`
+	}
+	err := r.s.db.NewSelect().Table("pay_ratings").ColumnExpr("staff_id, grade, SUM(count) AS n").
+		Where("staff_id IN (?) AND period = ? AND removed_at IS NULL", bun.In(ids), r.q.Period).
+		GroupExpr("staff_id, grade").Scan(ctx, &counts)
+	for _, c := range counts {
+		if row := byID[c.StaffID]; row != nil && c.Grade >= 1 && c.Grade <= 5 {
+			row.Ratings[5-c.Grade] += c.N
+			row.RatingCount += c.N
+		}
+	}
+	return err
+}
+
+func (r *sheetRun) fillWorkload(ctx context.Context, ids []int64, byID map[int64]*Row) error {
+	var list []*Workload
+	err := r.s.db.NewSelect().Model(&list).Where("staff_id IN (?) AND period = ?", bun.In(ids), r.q.Period).Scan(ctx)
+	for _, w := range list {
+		if row := byID[w.StaffID]; row != nil {
+			row.Cases, row.Calls, row.Consults, row.Errands = w.Cases, w.Calls, w.Consults, w.Errands
+		}
+	}
+	return err
+}
+
+// fillExams takes, per clerk and part (理论知识, 技能考核, 综合评审), the score of the
+// latest session whose results were out by the period's end, and averages the parts.
+func (r *sheetRun) fillExams(ctx context.Context, ids []int64, byID map[int64]*Row) error {
+	var list []struct {
+		StaffID int64   `bun:"staff_id"`
+		Part    string  `bun:"part"`
+		Score   float64 `bun:"score"`
+	}
+	err := r.s.db.NewSelect().TableExpr("part_results AS pr").
+		ColumnExpr("u.staff_id, pr.part, pr.score").
+		Join("JOIN users AS u ON u.id = pr.user_id").Join("JOIN exam_sessions AS es ON es.id = pr.session_id").
+		Join("LEFT JOIN result_releases AS rr ON rr.session_id = pr.session_id").
+		Where("u.staff_id IN (?) AND pr.complete = ?", bun.In(ids), true).
+		Where("(rr.released_at < ? OR (rr.released_at IS NULL AND es.results_held = ? AND es.closes_at < ?))", r.cutoff, false, r.cutoff).
+		OrderExpr("es.closes_at, pr.session_id").Scan(ctx, &list)
+	latest := map[int64]map[string]float64{}
+	for _, x := range list {
+		if latest[x.StaffID] == nil {
+			latest[x.StaffID] = map[string]float64{}
+		}
+		latest[x.StaffID][x.Part] = x.Score // later sessions overwrite earlier ones
+	}
+	for id, parts := range latest {
+		sum := 0.0
+		for _, v := range parts {
+			sum += v
+		}
+		byID[id].Exam, byID[id].ExamParts = round2(sum/float64(len(parts))), len(parts)
+	}
+	return err
+}
+
+// workloadMax is the highest workload total of each unit in the subtree that month, the
+// basis of the workload score under ScaleUnitMax.
+func (s *Store) workloadMax(ctx context.Context, q SheetQuery) (map[int64]int, error) {
+	var list []struct {
+		OrgID int64 `bun:"org_id"`
+		Max   int   `bun:"max"`
+	}
+	sq := s.db.NewSelect().TableExpr("pay_workloads AS w").Join("JOIN staff AS s ON s.id = w.staff_id").
+		Join("JOIN org_units AS o ON o.id = s.org_id").
+		ColumnExpr("s.org_id, MAX(w.cases + w.calls + w.consults + w.errands) AS max").
+		Where("w.period = ? AND s.active = ?", q.Period, true).GroupExpr("s.org_id")
+	err := inSubtree(sq, "o.path", q.Path).Scan(ctx, &list)
+	out := make(map[int64]int, len(list))
+	for _, x := range list {
+		out[x.OrgID] = x.Max
+	}
+	return out, err
+}
