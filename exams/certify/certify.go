@@ -118,6 +118,9 @@ type Certificate struct {
 	ValidUntil        *rbac.Date  `bun:"valid_until,type:date" json:"valid_until,omitempty"`
 	Status            string      `bun:"status" json:"status"`
 	StatusReason      string      `bun:"status_reason" json:"status_reason,omitempty"`
+	RevokeClass       string      `bun:"revoke_class" json:"revoke_class,omitempty"`
+	RevokedBy         *int64      `bun:"revoked_by" json:"revoked_by,omitempty"`
+	RevokedAt         *time.Time  `bun:"revoked_at" json:"revoked_at,omitempty"`
 	SupersededBy      *int64      `bun:"superseded_by" json:"superseded_by,omitempty"`
 	SignedBy          *int64      `bun:"signed_by" json:"signed_by,omitempty"`
 	CreatedAt         time.Time   `bun:"created_at" json:"created_at"`

@@ -67,7 +67,8 @@ CREATE TABLE cert_counters (
 
 -- The register (证书登记): one row per award, bound to the person by national ID.
 -- status: valid, revoked (with reason) or superseded (by a higher level's certificate).
--- parts keeps each required part's score and pass as decided.
+-- A revocation keeps its class (shown on public verification) apart from the reason
+-- (status_reason, for HR only). parts keeps each required part's score and pass as decided.
 CREATE TABLE certificates (
     id {{ID}},
     number TEXT NOT NULL UNIQUE,
@@ -85,6 +86,9 @@ CREATE TABLE certificates (
     valid_until DATE,
     status TEXT NOT NULL,
     status_reason TEXT NOT NULL DEFAULT '',
+    revoke_class TEXT NOT NULL DEFAULT '',
+    revoked_by BIGINT REFERENCES users (id),
+    revoked_at {{TS}},
     superseded_by BIGINT REFERENCES certificates (id),
     signed_by BIGINT REFERENCES users (id),
     created_at {{TS}} NOT NULL,

@@ -1,0 +1,114 @@
+package certify
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"clerkskill/app/web"
+	"clerkskill/exams"
+	"clerkskill/rbac"
+)
+
+// Verification is what the public may learn about a certificate: nothing that would
+// identify the holder to someone who does not already know them.
+type Verification struct {
+	Number     string     `json:"number"`
+	Name       string     `json:"name"`
+	IDNumber   string     `json:"id_number"`
+	Level      int        `json:"level"`
+	LevelName  string     `json:"level_name"`
+	LevelTitle string     `json:"level_title"`
+	Occupation string     `json:"occupation"`
+	Issuer     string     `json:"issuer"`
+	IssuedOn   rbac.Date  `json:"issued_on"`
+	ValidUntil *rbac.Date `json:"valid_until,omitempty"`
+	Validity   string     `json:"validity"`
+	Status     string     `json:"status"`
+	StatusText string     `json:"status_text"`
+	// RevokeClass is the class of a revocation (考试违纪 …), never the recorded reason.
+	RevokeClass string     `json:"revoke_class,omitempty"`
+	RevokedOn   *rbac.Date `json:"revoked_on,omitempty"`
+}
+
+// Verify looks a certificate up by number. A number whose check character is wrong is
+// refused before any lookup.
+func (s *Store) Verify(ctx context.Context, number string) (*Verification, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	c, err := findCertRow(ctx, s.db, "ct.number = ?", n)
+	if err != nil {
+		return nil, web.Errorf(web.ENOTFOUND, "未查到编号为%s的证书，请核对编号", n)
+	}
+	return c.verification(s.now()), nil
+}
+
+func (c *CertRow) verification(now time.Time) *Verification {
+	v := &Verification{Number: c.Number, Name: MaskName(c.Name), IDNumber: rbac.MaskID(c.IDNumber), Level: c.Level,
+		LevelName: exams.LevelName(c.Level), LevelTitle: exams.LevelTitle(c.Level), Occupation: c.Occupation,
+		Issuer: c.IssuerName, IssuedOn: c.IssuedOn, ValidUntil: c.ValidUntil, Validity: c.Validity(),
+		Status: c.Status, StatusText: c.StatusLabel(now)}
+	if c.Status == CertRevoked {
+		v.RevokeClass = c.RevokeClass
+		if c.RevokedAt != nil {
+			d := certDay(c.RevokedAt.In(certZone))
+			v.RevokedOn = &d
+		}
+	}
+	return v
+}
+
+// MaskName keeps a name's first and last characters: 张*明, 李*, 欧阳**华.
+func MaskName(name string) string {
+	r := []rune(strings.TrimSpace(name))
+	switch len(r) {
+	case 0:
+		return ""
+	case 1:
+		return "*"
+	case 2:
+		return string(r[0]) + "*"
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+}
+
+// verifyLimiter bounds public lookups per client address: a fixed window of verifyWindow
+// with at most verifyPerWindow lookups. With the check character refusing typed guesses
+// before the database, this keeps anyone from walking the serials of a unit.
+type verifyLimiter struct {
+	mu      sync.Mutex
+	window  time.Time
+	counts  map[string]int
+	perIP   int
+	overall int
+	total   int
+}
+
+const (
+	verifyWindow    = time.Minute
+	verifyPerWindow = 20   // per client address
+	verifyOverall   = 2000 // all clients together, so rotating addresses gains little
+)
+
+func newVerifyLimiter() *verifyLimiter {
+	return &verifyLimiter{counts: map[string]int{}, perIP: verifyPerWindow, overall: verifyOverall}
+}
+
+// allow counts one lookup by ip and reports whether it may go ahead.
+func (l *verifyLimiter) allow(ip string, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.window) >= verifyWindow {
+		l.window, l.total = now, 0
+		clear(l.counts)
+	}
+	if l.counts[ip] >= l.perIP || l.total >= l.overall {
+		return web.Errorf(web.ETHROTTLED, "查询过于频繁，请一分钟后再试")
+	}
+	l.counts[ip]++
+	l.total++
+	return nil
+}
