@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"clerkskill/app/web"
+	"clerkskill/app/web/chart"
 	"clerkskill/rbac"
 )
 
@@ -30,7 +31,7 @@ type reportPage struct {
 	Units   []UnitRow
 	Courses []CourseRow
 	People  []PersonRow
-	Chart   Chart
+	Chart   chart.Bars
 	Pager   web.Pager
 }
 
