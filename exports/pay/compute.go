@@ -46,7 +46,12 @@ type Row struct {
 	Base        float64 `json:"base"`
 	Performance float64 `json:"performance"` // base × coefficient
 	Amount      float64 `json:"amount"`      // level allowance + performance
+
+	policy *Policy
 }
+
+// Policy is the policy the row was computed under, nil when none was in force.
+func (r *Row) Policy() *Policy { return r.policy }
 
 // LevelName is the row's level as users read it, "无" without a certificate.
 func (r *Row) LevelName() string {
@@ -86,6 +91,7 @@ func (r *Row) apply(p *Policy, unitMax int) {
 		return
 	}
 	rules := &p.Rules
+	r.policy = p
 	r.PolicyID, r.PolicyVersion, r.PolicyOrg, r.PolicyFrom = p.ID, p.Version, p.OrgName, p.EffectiveFrom.String()
 	r.Allowance = rules.Allowances[r.Level]
 	r.RatingPoints = 0

@@ -2,6 +2,7 @@ package pay
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -191,4 +192,28 @@ func (s *Store) workloadMax(ctx context.Context, q SheetQuery) (map[int64]int, e
 		out[x.OrgID] = x.Max
 	}
 	return out, err
+}
+
+// ExportSheet computes the pay sheet and streams it as a workbook to out, returning how
+// many clerks it holds. progress, when set, is told the count every thousand rows.
+func (s *Store) ExportSheet(ctx context.Context, q SheetQuery, title string, out io.Writer, progress func(done int)) (int, error) {
+	w, err := NewSheetWriter(title)
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	n := 0
+	err = s.ComputeSheet(ctx, q, func(r *Row) error {
+		if n++; progress != nil && n%1000 == 0 {
+			progress(n)
+		}
+		return w.Add(r)
+	})
+	if err != nil {
+		return 0, err
+	}
+	if progress != nil {
+		progress(n)
+	}
+	return n, w.Finish(out)
 }
