@@ -16,25 +16,6 @@ import (
 	"clerkskill/rbac"
 )
 
-// runImport: clerkskill import questions FILE [flags]. Other kinds of import join as
-// further subcommands.
-func runImport(env Env, args []string) error {
-	_, rest, err := subcommand(args, "questions")
-	if err != nil {
-		return err
-	}
-	return importQuestions(env, rest)
-}
-
-// runExport: clerkskill export questions -o FILE.
-func runExport(env Env, args []string) error {
-	_, rest, err := subcommand(args, "questions")
-	if err != nil {
-		return err
-	}
-	return exportQuestions(env, rest)
-}
-
 type importFlags struct {
 	owner, format, levels, code, pool string
 	score, difficulty                 int

@@ -79,7 +79,7 @@ func NewServer(ctx context.Context, cfg Config, d *bun.DB, log *slog.Logger, now
 	if err := s.curriculumStore(cfg, now); err != nil {
 		return nil, err
 	}
-	s.careerStores(now)
+	s.careerStores(cfg, now)
 	s.App = fiber.New(fiber.Config{
 		AppName: "clerkskill", ErrorHandler: web.ErrorHandler(log, pages),
 		BodyLimit: cfg.BodyLimitMB << 20, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
@@ -174,11 +174,20 @@ func (s *Server) trainingStore(cfg Config, now func() time.Time) error {
 
 // careerStores opens certification, competency and the HR workbooks, which read the
 // exam, curriculum and training stores.
-func (s *Server) careerStores(now func() time.Time) {
+func (s *Server) careerStores(cfg Config, now func() time.Time) {
 	s.Certify = certify.NewStore(s.DB, s.Standards, s.Training, now)
 	s.Skills = competency.NewStore(s.DB, s.Standards, s.Courses, s.Certify, now)
 	s.Pay = pay.NewStore(s.DB, s.Certify, now)
-	s.Sheets = sheets.NewStore(s.DB, now)
+	s.Sheets = sheets.NewStore(s.DB, sheets.Deps{People: s.RBAC, Hours: s.Training, Dir: exportsDir(cfg)}, now)
+}
+
+// exportsDir keeps background exports under the data dir; a temporary one when there is
+// none, as in tests.
+func exportsDir(cfg Config) string {
+	if cfg.DataDir == "" {
+		return ""
+	}
+	return filepath.Join(cfg.DataDir, "exports")
 }
 
 // ready answers 200 when the database answers and its schema is current.

@@ -2,7 +2,9 @@ package rbac
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -63,6 +65,25 @@ type NewStaff struct {
 // CreateStaff adds a staff member, opens their account with the trainee role at their
 // unit, and returns the one-time password when none was given.
 func (s *Store) CreateStaff(ctx context.Context, actor int64, in *NewStaff) (*User, string, error) {
+	u, pw, err := prepareStaff(ctx, in)
+	if err != nil {
+		return nil, "", err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return s.createStaffTx(ctx, tx, actor, &in.Staff, u)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if in.Password != "" {
+		pw = ""
+	}
+	return u, pw, s.enf.reloadUser(ctx, s.db, u.ID)
+}
+
+// prepareStaff validates a new staff member and makes their account with a hashed
+// password (the one-time password when none was given).
+func prepareStaff(ctx context.Context, in *NewStaff) (*User, string, error) {
 	if err := in.Staff.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -78,19 +99,7 @@ func (s *Store) CreateStaff(ctx context.Context, actor int64, in *NewStaff) (*Us
 	if u.Username == "" {
 		u.Username = strings.ToLower(in.EmpNo)
 	}
-	if err := u.Validate(); err != nil {
-		return nil, "", err
-	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return s.createStaffTx(ctx, tx, actor, &in.Staff, u)
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	if in.Password != "" {
-		pw = ""
-	}
-	return u, pw, s.enf.reloadUser(ctx, s.db, u.ID)
+	return u, pw, u.Validate()
 }
 
 func initialPassword(given string) (string, error) {
@@ -146,26 +155,11 @@ type StaffUpdate struct {
 // UpdateStaff changes a staff record. Moving someone to another unit moves their trainee
 // grant with them; deactivating them closes their account and sessions.
 func (s *Store) UpdateStaff(ctx context.Context, actor, id int64, upd StaffUpdate) (*Staff, error) {
-	var st *Staff
 	var userID int64
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if st, err = findStaff(ctx, tx, id); err != nil {
-			return err
-		}
-		oldOrg := st.OrgID
-		applyStaffUpdate(st, upd)
-		if err := st.Validate(); err != nil {
-			return err
-		}
-		st.UpdatedAt = s.now()
-		if _, err := tx.NewUpdate().Model(st).ExcludeColumn("id", "emp_no", "created_at").WherePK().Exec(ctx); err != nil {
-			return staffConflict(err, st)
-		}
-		if userID, err = s.syncAccount(ctx, tx, st, oldOrg); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, actor, "staff.update", "staff", st.ID, &st.OrgID, maskUpdate(upd))
+		userID, err = s.updateStaffTx(ctx, tx, actor, id, upd)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -173,8 +167,94 @@ func (s *Store) UpdateStaff(ctx context.Context, actor, id int64, upd StaffUpdat
 	if userID != 0 {
 		err = s.enf.reloadUser(ctx, s.db, userID)
 	}
-	st, _ = findStaff(ctx, s.db, id)
+	st, _ := findStaff(ctx, s.db, id)
 	return st, err
+}
+
+// updateStaffTx changes one staff record inside tx and returns the bound account's id.
+func (s *Store) updateStaffTx(ctx context.Context, tx bun.Tx, actor, id int64, upd StaffUpdate) (int64, error) {
+	st, err := findStaff(ctx, tx, id)
+	if err != nil {
+		return 0, err
+	}
+	oldOrg := st.OrgID
+	applyStaffUpdate(st, upd)
+	if err := st.Validate(); err != nil {
+		return 0, err
+	}
+	st.UpdatedAt = s.now()
+	if _, err := tx.NewUpdate().Model(st).ExcludeColumn("id", "emp_no", "created_at").WherePK().Exec(ctx); err != nil {
+		return 0, staffConflict(err, st)
+	}
+	userID, err := s.syncAccount(ctx, tx, st, oldOrg)
+	if err != nil {
+		return 0, err
+	}
+	return userID, s.audit(ctx, tx, actor, "staff.update", "staff", st.ID, &st.OrgID, maskUpdate(upd))
+}
+
+// StaffChange is one row of a bulk roster change: ID names the staff member to update
+// with Update; when ID is 0, New is added with an account, as CreateStaff does.
+type StaffChange struct {
+	ID     int64
+	Update StaffUpdate
+	New    *NewStaff
+}
+
+// ImportStaff applies every change in one transaction, all or none (the roster import),
+// and returns the one-time passwords of the people added, by change index.
+func (s *Store) ImportStaff(ctx context.Context, actor int64, changes []StaffChange) (map[int]string, error) {
+	users, pws, err := prepareAll(ctx, changes)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for i, c := range changes {
+			var err error
+			if c.New != nil {
+				err = s.createStaffTx(ctx, tx, actor, &c.New.Staff, users[i])
+			} else {
+				_, err = s.updateStaffTx(ctx, tx, actor, c.ID, c.Update)
+			}
+			if err != nil {
+				return fmt.Errorf("row %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pws, s.enf.Reload()
+}
+
+// prepareAll makes the accounts of the people added, hashing their passwords two at a
+// time (each hash is the cost of a login).
+func prepareAll(ctx context.Context, changes []StaffChange) (map[int]*User, map[int]string, error) {
+	users, pws := map[int]*User{}, map[int]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var first error
+	slots := make(chan struct{}, 2)
+	for i, c := range changes {
+		if c.New == nil {
+			continue
+		}
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			u, pw, err := prepareStaff(ctx, c.New)
+			mu.Lock()
+			defer mu.Unlock()
+			users[i], pws[i] = u, pw
+			if err != nil && first == nil {
+				first = fmt.Errorf("row %d: %w", i+1, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return users, pws, first
 }
 
 func applyStaffUpdate(st *Staff, u StaffUpdate) {
