@@ -23,12 +23,13 @@ var rolePermissions = map[string][]string{
 	"clerk": {"practice:use", "exam:take", "learning:use", "event:attend", "hours:own"},
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
 		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "mark:use", "result:read", "result:release", "event:read", "event:write",
-		"exam:read", "exam:write", "exam:invigilate"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write"},
+		"exam:read", "exam:write", "exam:invigilate", "review:write"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write"},
+	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
-		"event:read", "event:write", "hours:read", "hours:write", "exam:read", "exam:write", "exam:invigilate"},
+		"event:read", "event:write", "hours:read", "hours:write", "exam:read", "exam:write", "exam:invigilate",
+		"review:write", "certificate:read"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -195,6 +196,9 @@ var paramResources = []paramRes{
 	{"/marking/", true, (*fixture).markingSessionID},
 	{"/results/reviews/", true, (*fixture).reviewID},
 	{"/results/", true, (*fixture).markingSessionID},
+	{"/reviews/", true, (*fixture).markingSessionID},
+	{"/awards/", true, (*fixture).markingSessionID},
+	{"/certificates/", true, (*fixture).certificateID},
 	{"/blueprints/", true, (*fixture).blueprintID},
 	{"/papers/", true, (*fixture).paperID},
 	// Learning routes name a course open to the clerk (a county course): not scoped by unit.
