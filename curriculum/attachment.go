@@ -83,8 +83,8 @@ func (s *Store) FindAttachment(ctx context.Context, id int64) (*Attachment, erro
 	return a, notFound(err, "附件")
 }
 
-// OpenAttachment returns the attachment's bytes.
-func (s *Store) OpenAttachment(ctx context.Context, a *Attachment) (io.ReadCloser, error) {
+// OpenAttachment opens the attachment's bytes, with their size.
+func (s *Store) OpenAttachment(ctx context.Context, a *Attachment) (io.ReadSeekCloser, int64, error) {
 	return s.files.Open(ctx, a.StorageKey)
 }
 

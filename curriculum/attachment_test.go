@@ -83,14 +83,14 @@ func TestAttachmentsByContent(t *testing.T) {
 		s.MaxFile = curriculum.DefaultMaxFileSize
 		l, _ := s.FindLesson(ctx, lid)
 		a := l.Attachments[0]
-		rc, err := s.OpenAttachment(ctx, a)
+		rc, size, err := s.OpenAttachment(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, _ := io.ReadAll(rc)
 		rc.Close()
-		if !bytes.Equal(got, pdf) {
-			t.Error("stored bytes differ")
+		if !bytes.Equal(got, pdf) || size != int64(len(pdf)) {
+			t.Errorf("stored bytes differ, or size %d", size)
 		}
 		if _, err := s.Publish(ctx, 0, c.ID); err != nil {
 			t.Fatal(err)
@@ -99,7 +99,7 @@ func TestAttachmentsByContent(t *testing.T) {
 		if err := s.RemoveAttachment(ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if rc, err := s.OpenAttachment(ctx, a); err != nil {
+		if rc, _, err := s.OpenAttachment(ctx, a); err != nil {
 			t.Errorf("bytes gone while the published revision refers to them: %v", err)
 		} else {
 			rc.Close()
@@ -118,7 +118,7 @@ func TestDirStorageKeys(t *testing.T) {
 		if err := st.Put(ctx, key, []byte("x")); err == nil {
 			t.Errorf("put %q accepted", key)
 		}
-		if _, err := st.Open(ctx, key); err == nil {
+		if _, _, err := st.Open(ctx, key); err == nil {
 			t.Errorf("open %q accepted", key)
 		}
 	}
@@ -126,19 +126,19 @@ func TestDirStorageKeys(t *testing.T) {
 	if err := st.Put(ctx, key, []byte("内容")); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := st.Open(ctx, key)
+	rc, size, err := st.Open(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(rc)
 	rc.Close()
-	if string(b) != "内容" {
-		t.Errorf("read back %q", b)
+	if string(b) != "内容" || size != int64(len("内容")) {
+		t.Errorf("read back %q, size %d", b, size)
 	}
 	if err := st.Delete(ctx, key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Open(ctx, key); web.ErrorCode(err) != web.ENOTFOUND {
+	if _, _, err := st.Open(ctx, key); web.ErrorCode(err) != web.ENOTFOUND {
 		t.Errorf("after delete: %v", err)
 	}
 }

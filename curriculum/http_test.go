@@ -135,7 +135,7 @@ func TestAuthorAndLearnThroughPages(t *testing.T) {
 		aid := regexp.MustCompile(`href="/learn/attachments/(\d+)"`).FindStringSubmatch(read)[1]
 		dl := cl.get(t, "/learn/attachments/"+aid, 200)
 		if dl.Header.Get("Content-Type") != "application/pdf" || dl.Header.Get("X-Content-Type-Options") != "nosniff" ||
-			!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment; filename*=UTF-8''") || dl.Body != string(pdf) {
+			!strings.HasSuffix(dl.Header.Get("Content-Disposition"), "; filename*=UTF-8''%E9%A6%96%E9%97%AE%E8%B4%9F%E8%B4%A3%E5%88%B6.pdf") || dl.Body != string(pdf) {
 			t.Errorf("download headers %v", dl.Header)
 		}
 		r := cl.post(t, "/learn/lessons/"+lid+"/done", url.Values{}, 303)

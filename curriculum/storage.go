@@ -20,7 +20,7 @@ import (
 // (an object store, say) can replace the directory one.
 type Storage interface {
 	Put(ctx context.Context, key string, data []byte) error
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	Open(ctx context.Context, key string) (io.ReadSeekCloser, int64, error) // the file and its size
 	Delete(ctx context.Context, key string) error
 }
 
@@ -72,16 +72,24 @@ func (d *DirStorage) Put(_ context.Context, key string, data []byte) error {
 	return os.Rename(tmp.Name(), filepath.Join(d.dir, key))
 }
 
-// Open reads the file under key.
-func (d *DirStorage) Open(_ context.Context, key string) (io.ReadCloser, error) {
+// Open opens the file under key for reading, with its size.
+func (d *DirStorage) Open(_ context.Context, key string) (io.ReadSeekCloser, int64, error) {
 	if err := checkKey(key); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	f, err := os.Open(filepath.Join(d.dir, key))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, web.Errorf(web.ENOTFOUND, "附件文件不存在")
+		return nil, 0, web.Errorf(web.ENOTFOUND, "附件文件不存在")
 	}
-	return f, err
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
 }
 
 // Delete removes the file under key; a missing file is not an error.
@@ -115,15 +123,15 @@ func (m *MemStorage) Put(_ context.Context, key string, data []byte) error {
 	return nil
 }
 
-// Open returns the bytes under key.
-func (m *MemStorage) Open(_ context.Context, key string) (io.ReadCloser, error) {
+// Open returns the bytes under key as an open file, with their size.
+func (m *MemStorage) Open(_ context.Context, key string) (io.ReadSeekCloser, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, ok := m.files[key]
 	if !ok {
-		return nil, web.Errorf(web.ENOTFOUND, "附件文件不存在")
+		return nil, 0, web.Errorf(web.ENOTFOUND, "附件文件不存在")
 	}
-	return io.NopCloser(bytes.NewReader(b)), nil
+	return web.BytesFile(b), int64(len(b)), nil
 }
 
 // Delete drops key.

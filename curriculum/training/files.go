@@ -21,7 +21,7 @@ import (
 // can replace the directory one.
 type Files interface {
 	Put(ctx context.Context, name string, data []byte) error
-	Get(ctx context.Context, name string) ([]byte, error)
+	Open(ctx context.Context, name string) (io.ReadSeekCloser, int64, error) // the file and its size
 }
 
 // fileName is the only shape of name the store writes: random hex and a known extension.
@@ -64,22 +64,26 @@ func (d *DirFiles) Put(_ context.Context, name string, data []byte) error {
 	return f.Close()
 }
 
-// Get reads a file back.
-func (d *DirFiles) Get(_ context.Context, name string) ([]byte, error) {
+// Open opens a file for reading, with its size.
+func (d *DirFiles) Open(_ context.Context, name string) (io.ReadSeekCloser, int64, error) {
 	r, err := d.root(name)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer r.Close()
 	f, err := r.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, web.Errorf(web.ENOTFOUND, "证明材料不存在")
+		return nil, 0, web.Errorf(web.ENOTFOUND, "证明材料不存在")
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxEvidenceBytes+1))
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
 }
 
 // Path is where a name would live, for tests.
@@ -105,15 +109,15 @@ func (m *MemFiles) Put(_ context.Context, name string, data []byte) error {
 	return nil
 }
 
-// Get returns the file under name.
-func (m *MemFiles) Get(_ context.Context, name string) ([]byte, error) {
+// Open returns the file under name as an open file, with its size.
+func (m *MemFiles) Open(_ context.Context, name string) (io.ReadSeekCloser, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	b, ok := m.files[name]
 	if !ok {
-		return nil, web.Errorf(web.ENOTFOUND, "证明材料不存在")
+		return nil, 0, web.Errorf(web.ENOTFOUND, "证明材料不存在")
 	}
-	return b, nil
+	return web.BytesFile(b), int64(len(b)), nil
 }
 
 // MaxEvidenceBytes is the largest evidence file accepted.

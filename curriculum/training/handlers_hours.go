@@ -201,13 +201,13 @@ func (h *Handler) downloadEvidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := h.store.Evidence(c.UserContext(), e)
+	rs, size, err := h.store.Evidence(c.UserContext(), e)
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, e.EvidenceType)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(e.EvidenceName))
-	return c.Send(data)
+	// An entry's evidence never changes once stored, so the entry id is a strong ETag.
+	d := web.Download{Name: e.EvidenceName, Type: e.EvidenceType, Size: size, ModTime: e.CreatedAt, ETag: "ev-" + strconv.FormatInt(e.ID, 10)}
+	return web.ServeContent(c, d, rs)
 }
 
 func (h *Handler) showMyHours(c *fiber.Ctx) error {

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,10 +147,10 @@ func entryQuery(q *bun.SelectQuery) *bun.SelectQuery {
 		Join("LEFT JOIN org_units AS o ON o.id = h.org_id")
 }
 
-// Evidence returns the file behind an entry.
-func (s *Store) Evidence(ctx context.Context, e *Entry) ([]byte, error) {
+// Evidence opens the file behind an entry, with its size.
+func (s *Store) Evidence(ctx context.Context, e *Entry) (io.ReadSeekCloser, int64, error) {
 	if !e.HasEvidence() {
-		return nil, web.Errorf(web.ENOTFOUND, "该记录没有上传证明材料")
+		return nil, 0, web.Errorf(web.ENOTFOUND, "该记录没有上传证明材料")
 	}
-	return s.files.Get(ctx, e.EvidenceFile)
+	return s.files.Open(ctx, e.EvidenceFile)
 }

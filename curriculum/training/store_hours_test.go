@@ -3,6 +3,7 @@ package training_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -189,9 +190,12 @@ func TestEvidenceUpload(t *testing.T) {
 				strings.Contains(e.EvidenceFile, "/") || !strings.HasSuffix(e.EvidenceFile, ".pdf") {
 				t.Errorf("stored evidence: %+v", e)
 			}
-			got, err := s.Evidence(ctx, e)
-			if err != nil || !bytes.Equal(got, pdfBytes) {
-				t.Errorf("read back: %v", err)
+			rs, size, err := s.Evidence(ctx, e)
+			must(t, err)
+			got, err := io.ReadAll(rs)
+			rs.Close()
+			if err != nil || !bytes.Equal(got, pdfBytes) || size != int64(len(pdfBytes)) {
+				t.Errorf("read back: %v, size %d", err, size)
 			}
 			if _, err := add("", nil, "县委组织部通知（青组通〔2026〕12号）"); err != nil {
 				t.Errorf("a note as evidence: %v", err)
@@ -212,6 +216,11 @@ func TestDirFiles(t *testing.T) {
 	if b, err := os.ReadFile(f.Path(name)); err != nil || !bytes.Equal(b, pdfBytes) {
 		t.Fatalf("file on disk: %v", err)
 	}
+	if rs, size, err := f.Open(ctx, name); err != nil || size != int64(len(pdfBytes)) {
+		t.Errorf("open: %v, size %d", err, size)
+	} else {
+		rs.Close()
+	}
 	if err := f.Put(ctx, name, pngBytes); err == nil {
 		t.Error("an existing file was overwritten")
 	}
@@ -219,11 +228,11 @@ func TestDirFiles(t *testing.T) {
 		if err := f.Put(ctx, bad, pdfBytes); web.ErrorCode(err) != web.EINVALID {
 			t.Errorf("put %q: %v", bad, err)
 		}
-		if _, err := f.Get(ctx, bad); web.ErrorCode(err) != web.EINVALID {
+		if _, _, err := f.Open(ctx, bad); web.ErrorCode(err) != web.EINVALID {
 			t.Errorf("get %q: %v", bad, err)
 		}
 	}
-	if _, err := f.Get(ctx, "ffffffffffffffffffffffffffffffff.png"); web.ErrorCode(err) != web.ENOTFOUND {
+	if _, _, err := f.Open(ctx, "ffffffffffffffffffffffffffffffff.png"); web.ErrorCode(err) != web.ENOTFOUND {
 		t.Errorf("missing file: %v", err)
 	}
 }
