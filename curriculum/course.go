@@ -6,6 +6,7 @@ package curriculum
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"regexp"
 	"slices"
@@ -225,6 +226,7 @@ type Lesson struct {
 
 	Attachments []*Attachment `bun:"-" json:"attachments"`
 	Done        bool          `bun:"-" json:"done,omitempty"` // for a learner's view
+	HTML        template.HTML `bun:"-" json:"-"`              // rendered body, set by the reader cache
 	CourseID    int64         `bun:"course_id,scanonly" json:"-"`
 	RevisionNo  int           `bun:"revision_no,scanonly" json:"-"`
 }

@@ -62,7 +62,7 @@ type readOut struct {
 }
 
 func viewOut(v *LessonView) readOut {
-	o := readOut{CourseID: v.Course.ID, Revision: v.Revision.Revision, Lesson: v.Lesson, HTML: string(RenderMarkdown(v.Lesson.Body)),
+	o := readOut{CourseID: v.Course.ID, Revision: v.Revision.Revision, Lesson: v.Lesson, HTML: string(lessonHTML(v.Lesson)),
 		Index: v.Index, Total: v.Total, Completed: v.Enrollment.Done()}
 	if v.Prev != nil {
 		o.PrevID = v.Prev.ID

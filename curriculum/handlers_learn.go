@@ -85,7 +85,7 @@ func (h *Handler) readLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, "learn_lesson", v.Lesson.Title, readerPage{LessonView: v, Body: RenderMarkdown(v.Lesson.Body)})
+	return h.render(c, "learn_lesson", v.Lesson.Title, readerPage{LessonView: v, Body: lessonHTML(v.Lesson)})
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {

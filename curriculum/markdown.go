@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
-	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -29,34 +28,9 @@ var sanitizer = func() *bluemonday.Policy {
 	return p
 }()
 
-// rendered remembers recent renderings by source: lessons are read far more often than
-// written, and the same source always gives the same HTML. Bounded; emptied when full.
-var rendered = struct {
-	sync.Mutex
-	m map[string]template.HTML
-}{m: map[string]template.HTML{}}
-
-const renderedMax = 512
-
-// RenderMarkdown turns lesson Markdown into HTML that is safe to put in a page.
+// RenderMarkdown turns lesson Markdown into HTML that is safe to put in a page. The reader
+// keeps the result per published revision (see readerCache); drafts render afresh.
 func RenderMarkdown(src string) template.HTML {
-	rendered.Lock()
-	h, ok := rendered.m[src]
-	rendered.Unlock()
-	if ok {
-		return h
-	}
-	h = render(src)
-	rendered.Lock()
-	if len(rendered.m) >= renderedMax {
-		clear(rendered.m)
-	}
-	rendered.m[src] = h
-	rendered.Unlock()
-	return h
-}
-
-func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))

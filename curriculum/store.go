@@ -24,6 +24,7 @@ type Store struct {
 	files   Storage
 	ledger  HoursLedger
 	now     func() time.Time
+	reader  *readerCache
 	MaxFile int // largest attachment in bytes
 }
 
@@ -32,7 +33,7 @@ func NewStore(d *bun.DB, std Standards, files Storage, now func() time.Time) *St
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, std: std, files: files, MaxFile: DefaultMaxFileSize,
+	return &Store{db: d, std: std, files: files, MaxFile: DefaultMaxFileSize, reader: newReaderCache(readerCacheItems, readerCacheBytes),
 		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 

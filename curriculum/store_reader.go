@@ -10,29 +10,61 @@ import (
 // ReadLesson returns a lesson for the learner to read, in the revision they are on (a
 // lesson of another revision is mapped to the same lesson there), with the course outline
 // for moving on and their finished lessons marked. Reading a lesson of a course not yet
-// begun begins it. It is the page clerks load most, so it reads only what the reader shows:
-// lesson bodies other than this one stay in the database.
+// begun begins it. It is the page clerks load most: the revision's outline, rendered
+// lessons and attachments come from the reader cache, so a request reads only what is the
+// learner's own (enrollment, finished lessons) and what decides access.
 func (s *Store) ReadLesson(ctx context.Context, l Learner, lessonID int64) (*LessonView, error) {
-	ref := new(Lesson)
-	err := s.db.NewSelect().Model(ref).Column("l.id", "l.lesson_key").ColumnExpr("r.course_id AS course_id").
-		Join("JOIN course_revisions AS r ON r.id = l.revision_id").Where("l.id = ?", lessonID).Scan(ctx)
+	ref, err := s.lessonRef(ctx, lessonID)
 	if err != nil {
-		return nil, notFound(err, "课节")
+		return nil, err
 	}
 	c, e, err := s.enrollment(ctx, l, ref.CourseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.outline(ctx, c.ID, e, ref.Key)
+	r, err := s.readerRevision(ctx, c.ID, e.Revision)
 	if err != nil {
 		return nil, err
 	}
-	v, err := lessonView(c, r, e, ref.Key)
-	if err != nil {
+	if err := s.markDone(ctx, e, r); err != nil {
 		return nil, err
 	}
-	return v, s.db.NewSelect().Model(&v.Lesson.Attachments).Where("lesson_id = ?", v.Lesson.ID).OrderExpr("id").Scan(ctx)
+	return lessonView(c, r, e, ref.Key)
 }
+
+// lessonRef finds the course and key of a lesson, from the cache when its revision is kept.
+func (s *Store) lessonRef(ctx context.Context, lessonID int64) (lessonRef, error) {
+	if ref, ok := s.reader.lesson(lessonID); ok {
+		return ref, nil
+	}
+	ref := new(Lesson)
+	err := s.db.NewSelect().Model(ref).Column("l.id", "l.lesson_key").ColumnExpr("r.course_id AS course_id").
+		Join("JOIN course_revisions AS r ON r.id = l.revision_id").Where("l.id = ?", lessonID).Scan(ctx)
+	if err != nil {
+		return lessonRef{}, notFound(err, "课节")
+	}
+	return lessonRef{CourseID: ref.CourseID, Key: ref.Key}, nil
+}
+
+// readerRevision returns revision n of a course as the reader shows it, for one request
+// to mark up: a copy of the kept content, or freshly loaded (and kept unless a draft).
+func (s *Store) readerRevision(ctx context.Context, courseID int64, n int) (*Revision, error) {
+	if c := s.reader.get(courseID, n); c != nil {
+		return c.outline(), nil
+	}
+	r, err := s.LoadRevision(ctx, courseID, n)
+	if err != nil || r.Status == StatusDraft {
+		return r, err
+	}
+	c := newRevContent(r)
+	s.reader.put(c)
+	return c.outline(), nil
+}
+
+// ForgetCourse drops whatever the reader keeps of a course's revisions. Publishing needs
+// no call (a new revision has a new id); anything that withdraws a course or changes a
+// revision learners may read must make one.
+func (s *Store) ForgetCourse(courseID int64) { s.reader.forgetCourse(courseID) }
 
 // enrollment returns the course and the learner's enrollment in it. A course once begun
 // stays open to its learner; otherwise the course must be open to them, and reading it
@@ -51,34 +83,6 @@ func (s *Store) enrollment(ctx context.Context, l Learner, courseID int64) (*Cou
 	}
 	e, err = s.enroll(ctx, l.UserID, c)
 	return c, e, err
-}
-
-// outline loads the learner's revision with its modules and lessons (the body only of the
-// lesson with key) and marks the lessons they have finished.
-func (s *Store) outline(ctx context.Context, courseID int64, e *Enrollment, key int64) (*Revision, error) {
-	r := new(Revision)
-	if err := s.db.NewSelect().Model(r).Where("course_id = ? AND revision = ?", courseID, e.Revision).Scan(ctx); err != nil {
-		return nil, notFound(err, "课程版本")
-	}
-	if err := s.db.NewSelect().Model(&r.Modules).Where("revision_id = ?", r.ID).OrderExpr("position, id").Scan(ctx); err != nil {
-		return nil, err
-	}
-	var lessons []*Lesson
-	err := s.db.NewSelect().Model(&lessons).ExcludeColumn("body").ColumnExpr("CASE WHEN l.lesson_key = ? THEN l.body ELSE '' END AS body", key).
-		Where("revision_id = ?", r.ID).OrderExpr("position, id").Scan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byModule := map[int64]*Module{}
-	for _, m := range r.Modules {
-		byModule[m.ID] = m
-	}
-	for _, ls := range lessons {
-		if m := byModule[ls.ModuleID]; m != nil {
-			m.Lessons = append(m.Lessons, ls)
-		}
-	}
-	return r, s.markDone(ctx, e, r)
 }
 
 func lessonView(c *Course, r *Revision, e *Enrollment, key int64) (*LessonView, error) {
