@@ -176,6 +176,7 @@ func (s *Server) trainingStore(cfg Config, now func() time.Time) error {
 // exam, curriculum and training stores.
 func (s *Server) careerStores(cfg Config, now func() time.Time) {
 	s.Certify = certify.NewStore(s.DB, s.Standards, s.Training, now)
+	s.Certify.SetPlacer(s.Sessions)
 	s.Skills = competency.NewStore(s.DB, s.Standards, s.Courses, s.Certify, now)
 	s.Pay = pay.NewStore(s.DB, s.Certify, now)
 	s.Sheets = sheets.NewStore(s.DB, sheets.Deps{People: s.RBAC, Hours: s.Training, Dir: exportsDir(cfg)}, now)

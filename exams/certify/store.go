@@ -21,6 +21,7 @@ type Store struct {
 	db        *bun.DB
 	standards *exams.Store
 	hours     Hours
+	placer    Placer // exam sessions approved applicants are placed into
 	now       func() time.Time
 }
 
