@@ -25,6 +25,9 @@ func (s *Store) CurrentCode(ctx context.Context, eventID int64) (*Code, error) {
 	out := &Code{EventID: e.ID, Open: e.SignInOpen(now)}
 	if out.Attended, err = s.attendedCount(ctx, e.ID); err != nil || !out.Open {
 		out.Message = "签到时间为活动开始前30分钟至结束后30分钟"
+		if e.Cancelled() {
+			out.Message = "活动已取消，不再签到"
+		}
 		return out, err
 	}
 	c := new(eventCode)
@@ -100,7 +103,7 @@ func (s *Store) SignInWithCode(ctx context.Context, userID, eventID int64, code 
 
 // codeSignInStart checks the event and the clerk and makes sure the clerk has a place.
 func (s *Store) codeSignInStart(ctx context.Context, tx bun.IDB, userID, eventID int64) (*Event, *Registration, error) {
-	e, err := findEvent(ctx, tx, eventID)
+	e, err := lockEvent(ctx, tx, eventID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,6 +113,9 @@ func (s *Store) codeSignInStart(ctx context.Context, tx bun.IDB, userID, eventID
 	r, err := findRegistration(ctx, tx, eventID, userID)
 	if err == nil && r.AttendedAt != nil {
 		return e, r, nil
+	}
+	if err := e.refuseIfCancelled("签到"); err != nil {
+		return nil, nil, err
 	}
 	if !e.SignInOpen(s.now()) {
 		return nil, nil, web.Errorf(web.EINVALID, "签到时间为活动开始前30分钟至结束后30分钟")

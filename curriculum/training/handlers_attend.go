@@ -1,7 +1,9 @@
 package training
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +16,7 @@ type myEventsPage struct {
 	Events   []*OpenEvent
 	ErrEvent int64 // the event the error belongs to
 	Errors   map[string]string
+	Problems []string // errors about an event no longer listed (over, or cancelled before the clerk registered)
 }
 
 func (h *Handler) showMyEvents(c *fiber.Ctx) error {
@@ -25,7 +28,13 @@ func (h *Handler) renderMyEvents(c *fiber.Ctx, status int, eventID int64, errs m
 	if err != nil {
 		return err
 	}
-	return h.renderStatus(c, status, "event_mine", "活动报名与签到", myEventsPage{Events: list, ErrEvent: eventID, Errors: errs})
+	p := myEventsPage{Events: list, ErrEvent: eventID, Errors: errs}
+	if eventID != 0 && !slices.ContainsFunc(list, func(e *OpenEvent) bool { return e.ID == eventID }) {
+		for _, k := range slices.Sorted(maps.Keys(errs)) {
+			p.Problems = append(p.Problems, errs[k])
+		}
+	}
+	return h.renderStatus(c, status, "event_mine", "活动报名与签到", p)
 }
 
 // formEventID reads the event a clerk's form names.

@@ -43,6 +43,10 @@ type eventFormPage struct {
 	Orgs     []OrgOption
 	Kinds    []Kind
 	Errors   map[string]string
+
+	Event      *Event // the event being changed; nil for a new one
+	TimesFixed string // why the times can no longer change
+	HoursFixed string // why the hours can no longer change
 }
 
 type eventShowPage struct {
@@ -112,15 +116,21 @@ func (h *Handler) newEvent(c *fiber.Ctx) error {
 }
 
 func (h *Handler) eventForm(c *fiber.Ctx, status int, f eventForm, audience []int64, errs map[string]string) error {
-	orgs, err := h.store.OrgOptions(c.UserContext(), rbac.ScopeOf(c, "event", "write"))
+	p, err := h.formPage(c, f, audience, errs)
 	if err != nil {
 		return err
 	}
+	return h.renderStatus(c, status, "event_form", "新建培训活动", p)
+}
+
+// formPage offers the units the caller may hold events for, with the audience ticked.
+func (h *Handler) formPage(c *fiber.Ctx, f eventForm, audience []int64, errs map[string]string) (eventFormPage, error) {
+	orgs, err := h.store.OrgOptions(c.UserContext(), rbac.ScopeOf(c, "event", "write"))
 	aud := map[int64]bool{}
 	for _, id := range audience {
 		aud[id] = true
 	}
-	return h.renderStatus(c, status, "event_form", "新建培训活动", eventFormPage{Form: f, Audience: aud, Orgs: orgs, Kinds: Kinds, Errors: errs})
+	return eventFormPage{Form: f, Audience: aud, Orgs: orgs, Kinds: Kinds, Errors: errs}, err
 }
 
 // formTime is the layout of datetime-local inputs, read in China time.

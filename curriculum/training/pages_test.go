@@ -57,7 +57,7 @@ func samplePages() pageData {
 
 func eventCases(d pageData) []webtest.Case {
 	trainer, clerk, ev, regs, orgs, pager := d.trainer, d.clerk, d.ev, d.regs, d.orgs, d.pager
-	return []webtest.Case{
+	cases := []webtest.Case{
 		{Name: "event list", Page: "event_list", Data: page(trainer, eventListPage{Events: []*Event{ev}, Kinds: Kinds, Years: []int{2026}, Orgs: orgs, Pager: pager, CanWrite: true}),
 			Want: []string{"群众心理&lt;b&gt;疏导", "2026-03-15 14:00–16:00", "2/40", `href="/events/new"`}},
 		{Name: "event list empty", Page: "event_list", Data: page(trainer, eventListPage{Kinds: Kinds}), Want: []string{"没有符合条件的活动"}, Absent: []string{"/events/new"}},
@@ -75,6 +75,32 @@ func eventCases(d pageData) []webtest.Case {
 			{Event: &Event{ID: 12, Title: "下周讲座", Kind: KindLecture, Capacity: 10}}}, ErrEvent: 9, Errors: map[string]string{"code": "签到码不正确"}}),
 			Want: []string{`action="/events/checkin"`, "签到码不正确", "已签到", "名额已满", `action="/events/register"`}},
 		{Name: "my events empty", Page: "event_mine", Data: page(clerk, myEventsPage{}), Want: []string{"目前没有面向您所在单位的培训活动"}},
+	}
+	return append(cases, changeCases(d)...)
+}
+
+// changeCases render the pages of editing and cancelling an event.
+func changeCases(d pageData) []webtest.Case {
+	trainer, clerk, ev, regs, orgs := d.trainer, d.clerk, d.ev, d.regs, d.orgs
+	at := ev.StartsAt.Add(-time.Hour)
+	gone := *ev
+	gone.Status, gone.CancelReason, gone.CancelledAt = StatusCancelled, "讲师临时出差", &at
+	return []webtest.Case{
+		{Name: "event edit form", Page: "event_form", Data: page(trainer, eventFormPage{Form: formOf(ev), Audience: map[int64]bool{3: true}, Orgs: orgs, Kinds: Kinds, Event: ev,
+			TimesFixed: "活动已开始，时间不能再修改", HoursFixed: "已有 1 人签到并记入学时，学时不能再修改", Errors: map[string]string{"capacity": "名额不能少于已报名人数（2 人）"}}),
+			Want: []string{"修改培训活动", `action="/events/9/edit"`, `value="2026-03-15T14:00" required readonly`, "时间不能再修改", "学时不能再修改", "名额不能少于已报名人数（2 人）",
+				"青山县政务服务中心（不可修改）", `href="/events/9"`},
+			Absent: []string{`name="org_id"`, `name="course_id"`}},
+		{Name: "event show with edit and cancel", Page: "event_show", Data: page(trainer, eventShowPage{Event: ev, Registrations: regs, CanWrite: true, Errors: map[string]string{"reason": "请填写取消原因（2至200字）"}}),
+			Want: []string{`href="/events/9/edit"`, `action="/events/9/cancel"`, "data-confirm=", "请填写取消原因"}, Absent: []string{`id="cancelled"`, `id="event-status"`}},
+		{Name: "event show cancelled", Page: "event_show", Data: page(trainer, eventShowPage{Event: &gone, Registrations: regs, CanWrite: true, SignInOpen: false}),
+			Want: []string{"已取消", "讲师临时出差", "2026-03-15 13:00", "李强"},
+			Absent: []string{"/events/9/edit", "/events/9/cancel", "确认签到", "投屏签到码", `name="user_id"`}},
+		{Name: "event list cancelled", Page: "event_list", Data: page(trainer, eventListPage{Events: []*Event{&gone, ev}, Kinds: Kinds}),
+			Want: []string{`<tr class="cancelled">`, `<span class="tag cancelled">已取消</span>`}},
+		{Name: "my events cancelled", Page: "event_mine", Data: page(clerk, myEventsPage{Events: []*OpenEvent{{Event: &gone, Mine: regs[1]}},
+			Problems: []string{"活动已取消（场地维修），不能再报名"}}),
+			Want: []string{"已取消", "讲师临时出差", "报名已关闭", "活动已取消（场地维修），不能再报名"}, Absent: []string{"/events/register", "/events/cancel", "/events/checkin"}},
 	}
 }
 

@@ -29,9 +29,10 @@ func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler
 }
 
 // Routes registers every route of the package with its guard. Trainers run events in
-// their units; clerks register and sign in to events open to their unit (the event is
-// named in the body, and one outside their audience is not found); HR keeps the ledger
-// and reads the reports; clerks read their own hours.
+// their units (create, edit, cancel, take attendance); clerks register and sign in to
+// events open to their unit (the event is named in the body, and one outside their
+// audience is not found); HR keeps the ledger and reads the reports; clerks read their
+// own hours.
 func (h *Handler) Routes(r *web.Router) {
 	g := h.guards
 	read, write, attend := g.Require("event", "read"), g.Require("event", "write"), g.Require("event", "attend")
@@ -44,6 +45,9 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/events/cancel", attend, h.cancelRegistration)
 	r.Post("/events/checkin", attend, h.checkIn)
 	r.Get("/events/:id", read, h.showEvent)
+	r.Get("/events/:id/edit", write, h.editEvent)
+	r.Post("/events/:id/edit", write, h.updateEvent)
+	r.Post("/events/:id/cancel", write, h.cancelEvent)
 	r.Post("/events/:id/attendance", write, h.markAttendance)
 	r.Get("/events/:id/code", write, h.showCode)
 	r.Get("/hours", hread, h.listHours)
@@ -62,6 +66,8 @@ func (h *Handler) Routes(r *web.Router) {
 	api.Post("/events/cancellations", attend, h.apiCancel)
 	api.Post("/events/checkins", attend, h.apiCheckIn)
 	api.Get("/events/:id", read, h.apiShowEvent)
+	api.Patch("/events/:id", write, h.apiUpdateEvent)
+	api.Post("/events/:id/cancel", write, h.apiCancelEvent)
 	api.Post("/events/:id/attendance", write, h.apiMarkAttendance)
 	api.Get("/events/:id/code", write, h.apiCode)
 	api.Get("/hours", hread, h.apiListHours)

@@ -16,11 +16,14 @@ import (
 func (s *Store) Register(ctx context.Context, userID, eventID int64) (*Registration, error) {
 	var out *Registration
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		e, err := findEvent(ctx, tx, eventID)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
 		if _, err := eligible(ctx, tx, eventID, userID); err != nil {
+			return err
+		}
+		if err := e.refuseIfCancelled("报名"); err != nil {
 			return err
 		}
 		if e.Ended(s.now()) {
@@ -74,7 +77,7 @@ func (s *Store) takePlace(ctx context.Context, tx bun.IDB, e *Event, userID, by 
 // CancelRegistration gives the clerk's place back before the event starts.
 func (s *Store) CancelRegistration(ctx context.Context, userID, eventID int64) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		e, err := findEvent(ctx, tx, eventID)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
@@ -83,6 +86,9 @@ func (s *Store) CancelRegistration(ctx context.Context, userID, eventID int64) e
 			return web.Errorf(web.ENOTFOUND, "没有这项报名")
 		}
 		if err != nil {
+			return err
+		}
+		if err := e.refuseIfCancelled("取消报名，报名已关闭"); err != nil {
 			return err
 		}
 		if r.AttendedAt != nil || !s.now().Before(e.StartsAt) {
@@ -105,8 +111,11 @@ func (s *Store) MarkAttended(ctx context.Context, actor, eventID int64, userIDs 
 	}
 	n := 0
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		e, err := findEvent(ctx, tx, eventID)
+		e, err := lockEvent(ctx, tx, eventID)
 		if err != nil {
+			return err
+		}
+		if err := e.refuseIfCancelled("签到"); err != nil {
 			return err
 		}
 		if s.now().Before(e.StartsAt.Add(-signInWindow)) {

@@ -20,7 +20,8 @@ func (s *Store) CreateEvent(ctx context.Context, actor int64, e *Event) error {
 		return err
 	}
 	now := s.now()
-	e.ID, e.Registered, e.CreatedAt, e.UpdatedAt = 0, 0, now, now
+	e.ID, e.Registered, e.CreatedAt, e.UpdatedAt, e.Status = 0, 0, now, now, StatusScheduled
+	e.CancelReason, e.CancelledAt, e.CancelledBy = "", nil, nil
 	if actor != 0 {
 		e.CreatedBy = &actor
 	}
@@ -167,7 +168,8 @@ type OpenEvent struct {
 }
 
 // FindOpenEvents lists the events the clerk may attend that are not over yet (or whose
-// sign-in is still open), soonest first.
+// sign-in is still open), soonest first. A cancelled event is listed only to the clerks
+// who had registered, so they learn it is off.
 func (s *Store) FindOpenEvents(ctx context.Context, userID int64) ([]*OpenEvent, error) {
 	m, err := findMember(ctx, s.db, userID)
 	if web.ErrorCode(err) == web.ENOTFOUND {
@@ -181,6 +183,7 @@ func (s *Store) FindOpenEvents(ctx context.Context, userID int64) ([]*OpenEvent,
 	err = eventQuery(s.db.NewSelect().Model(&list)).
 		Where("ev.ends_at > ?", now.Add(-signInWindow)).
 		Where("ev.id IN (SELECT a.event_id FROM training_event_audience AS a JOIN org_units AS ao ON ao.id = a.org_id WHERE substr(?, 1, length(ao.path)) = ao.path)", m.OrgPath).
+		Where("ev.status <> ? OR ev.id IN (SELECT r.event_id FROM training_registrations AS r WHERE r.user_id = ?)", StatusCancelled, userID).
 		OrderExpr("ev.starts_at, ev.id").Limit(100).Scan(ctx)
 	if err != nil {
 		return nil, err

@@ -59,9 +59,34 @@ type Event struct {
 	CreatedAt  time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt  time.Time `bun:"updated_at" json:"updated_at"`
 
+	Status       Status     `bun:"status" json:"status"`
+	CancelReason string     `bun:"cancel_reason" json:"cancel_reason,omitempty"`
+	CancelledAt  *time.Time `bun:"cancelled_at" json:"cancelled_at,omitempty"`
+	CancelledBy  *int64     `bun:"cancelled_by" json:"-"`
+
 	OrgName  string  `bun:"org_name,scanonly" json:"org_name,omitempty"`
 	OrgPath  string  `bun:"org_path,scanonly" json:"-"`
 	Audience []int64 `bun:"-" json:"audience"` // org units whose clerks may attend
+}
+
+// Status says whether an event still takes place.
+type Status string
+
+// The event statuses.
+const (
+	StatusScheduled Status = "scheduled"
+	StatusCancelled Status = "cancelled" // 已取消: registrations kept, nothing more taken
+)
+
+// Cancelled reports whether the event was called off.
+func (e *Event) Cancelled() bool { return e.Status == StatusCancelled }
+
+// StatusLabel is the event's status in Chinese.
+func (e *Event) StatusLabel() string {
+	if e.Cancelled() {
+		return "已取消"
+	}
+	return "正常"
 }
 
 // KindLabel is the event kind's Chinese name.
@@ -78,7 +103,7 @@ const signInWindow = 30 * time.Minute
 
 // SignInOpen reports whether attendance may be taken at now.
 func (e *Event) SignInOpen(now time.Time) bool {
-	return !now.Before(e.StartsAt.Add(-signInWindow)) && now.Before(e.EndsAt.Add(signInWindow))
+	return !e.Cancelled() && !now.Before(e.StartsAt.Add(-signInWindow)) && now.Before(e.EndsAt.Add(signInWindow))
 }
 
 // Validate checks and normalises what a trainer supplies.
@@ -191,6 +216,14 @@ func (e *Event) When() string {
 		return s.Format("2006-01-02 15:04") + "–" + t.Format("15:04")
 	}
 	return s.Format("2006-01-02 15:04") + " 至 " + t.Format("2006-01-02 15:04")
+}
+
+// CancelledText is when the event was cancelled, China time.
+func (e *Event) CancelledText() string {
+	if e.CancelledAt == nil {
+		return ""
+	}
+	return e.CancelledAt.In(China).Format("2006-01-02 15:04")
 }
 
 // AttendedText is when the clerk signed in, China time.
