@@ -94,7 +94,7 @@ func changeCases(d pageData) []webtest.Case {
 		{Name: "event show with edit and cancel", Page: "event_show", Data: page(trainer, eventShowPage{Event: ev, Registrations: regs, CanWrite: true, Errors: map[string]string{"reason": "请填写取消原因（2至200字）"}}),
 			Want: []string{`href="/events/9/edit"`, `action="/events/9/cancel"`, "data-confirm=", "请填写取消原因"}, Absent: []string{`id="cancelled"`, `id="event-status"`}},
 		{Name: "event show cancelled", Page: "event_show", Data: page(trainer, eventShowPage{Event: &gone, Registrations: regs, CanWrite: true, SignInOpen: false}),
-			Want: []string{"已取消", "讲师临时出差", "2026-03-15 13:00", "李强"},
+			Want:   []string{"已取消", "讲师临时出差", "2026-03-15 13:00", "李强"},
 			Absent: []string{"/events/9/edit", "/events/9/cancel", "确认签到", "投屏签到码", `name="user_id"`}},
 		{Name: "event list cancelled", Page: "event_list", Data: page(trainer, eventListPage{Events: []*Event{&gone, ev}, Kinds: Kinds}),
 			Want: []string{`<tr class="cancelled">`, `<span class="tag cancelled">已取消</span>`}},
