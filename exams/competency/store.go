@@ -4,26 +4,33 @@
 package competency
 
 import (
+	"context"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"clerkskill/curriculum"
 	"clerkskill/exams"
-	"clerkskill/exams/certify"
 )
+
+// Levels is the certificate register as dashboards read it (exams/certify implements it).
+type Levels interface {
+	// CurrentLevels returns each person's best level valid on the day; people without
+	// one are absent.
+	CurrentLevels(ctx context.Context, staffIDs []int64, on time.Time) (map[int64]int, error)
+}
 
 // Store reads mastery, matrices and dashboard figures.
 type Store struct {
 	db        *bun.DB
 	standards *exams.Store
 	courses   *curriculum.Store
-	register  *certify.Store
+	register  Levels
 	now       func() time.Time
 }
 
 // NewStore returns a competency store over d.
-func NewStore(d *bun.DB, standards *exams.Store, courses *curriculum.Store, register *certify.Store, now func() time.Time) *Store {
+func NewStore(d *bun.DB, standards *exams.Store, courses *curriculum.Store, register Levels, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
