@@ -38,7 +38,9 @@ func TestReaderCache(t *testing.T) {
 		}
 		a, b := signIn(env, "clerk061"), signIn(env, "clerk062")
 		path := fmt.Sprintf("/learn/lessons/%d", c.Lessons[0].ID)
-		first := a.get(t, path, 200, "<h2>着装</h2>", "<li>统一工装</li>").Body
+		a.get(t, path, 200, "<h2>着装</h2>", "<li>统一工装</li>") // begins the course
+		crumb := fmt.Sprintf(`<a href="/learn/courses/%d">窗口服务礼仪 CACHE-1</a>`, c.ID)
+		first := a.get(t, path, 200, crumb).Body // the enrolled path: enrollment and course in one query
 		again := a.get(t, path, 200).Body
 		s.ForgetCourse(c.ID)
 		fresh := a.get(t, path, 200).Body

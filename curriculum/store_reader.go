@@ -66,22 +66,29 @@ func (s *Store) readerRevision(ctx context.Context, courseID int64, n int) (*Rev
 // revision learners may read must make one.
 func (s *Store) ForgetCourse(courseID int64) { s.reader.forgetCourse(courseID) }
 
+// enrolled is a learner's enrollment read together with its course.
+type enrolled struct {
+	Enrollment `bun:",extend"`
+	Course     *Course `bun:"rel:belongs-to,join:course_id=id"`
+}
+
 // enrollment returns the course and the learner's enrollment in it. A course once begun
 // stays open to its learner; otherwise the course must be open to them, and reading it
 // begins it.
 func (s *Store) enrollment(ctx context.Context, l Learner, courseID int64) (*Course, *Enrollment, error) {
-	c, e := new(Course), new(Enrollment)
-	err := s.db.NewSelect().Model(e).Where("user_id = ? AND course_id = ?", l.UserID, courseID).Scan(ctx)
+	row := new(enrolled)
+	err := s.db.NewSelect().Model(row).Relation("Course").Where("e.user_id = ? AND e.course_id = ?", l.UserID, courseID).Scan(ctx)
 	if err == nil {
-		return c, e, s.db.NewSelect().Model(c).Where("c.id = ?", courseID).Scan(ctx)
+		return row.Course, &row.Enrollment, nil
 	}
 	if !db.IsNoRows(err) {
 		return nil, nil, err
 	}
+	c := new(Course)
 	if err := visibleTo(withOwner(s.db.NewSelect().Model(c)), l).Where("c.id = ?", courseID).Scan(ctx); err != nil {
 		return nil, nil, notFound(err, "课程")
 	}
-	e, err = s.enroll(ctx, l.UserID, c)
+	e, err := s.enroll(ctx, l.UserID, c)
 	return c, e, err
 }
 
