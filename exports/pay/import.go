@@ -200,6 +200,9 @@ type Template struct {
 	Notes  []string
 }
 
+// TemplateKinds are the kinds of import template, in the order pages list them.
+var TemplateKinds = []string{"ratings", "rating-counts", "workload"}
+
 // Templates are the import templates by kind.
 var Templates = map[string]Template{
 	"ratings": {Name: "好差评导入模板（逐条）.xlsx", Header: RatingHeader, Notes: []string{

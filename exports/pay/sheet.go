@@ -282,3 +282,12 @@ func (w *SheetWriter) distribution() error {
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: w.title + " 分档人数"}}},
 		Legend: excelize.ChartLegend{Position: "none"}, Dimension: excelize.ChartDimension{Width: 560, Height: 320}})
 }
+
+// AllowancesText is the allowances from 五级 to 一级, as "100/200/300/400/500".
+func (r *Rules) AllowancesText() string {
+	s := make([]string, 0, 5)
+	for lv := 5; lv >= 1; lv-- {
+		s = append(s, strconv.FormatFloat(r.Allowances[lv], 'f', -1, 64))
+	}
+	return strings.Join(s, "/")
+}

@@ -3,6 +3,7 @@ package pay
 import (
 	"context"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -216,4 +217,48 @@ func (s *Store) ExportSheet(ctx context.Context, q SheetQuery, title string, out
 		progress(n)
 	}
 	return n, w.Finish(out)
+}
+
+// TierCount is how many clerks of a sheet fall in a tier and what they are paid.
+type TierCount struct {
+	Tier   string  `json:"tier"`
+	People int     `json:"people"`
+	Amount float64 `json:"amount"`
+}
+
+// Preview is a pay sheet as pages show it: the first rows, and the totals of all.
+type Preview struct {
+	Period string       `json:"period"`
+	Rows   []*Row       `json:"rows"`
+	Total  int          `json:"total"`
+	Amount float64      `json:"amount"`
+	Tiers  []*TierCount `json:"tiers"`
+}
+
+// PreviewSheet computes the whole sheet, keeping the first limit rows and the tier
+// counts of all, tiers ordered by their minimum score from the top.
+func (s *Store) PreviewSheet(ctx context.Context, q SheetQuery, limit int) (*Preview, error) {
+	p := &Preview{Period: q.Period, Rows: []*Row{}, Tiers: []*TierCount{}}
+	byTier, rank := map[string]*TierCount{}, map[string]float64{}
+	err := s.ComputeSheet(ctx, q, func(r *Row) error {
+		if len(p.Rows) < limit {
+			p.Rows = append(p.Rows, r)
+		}
+		p.Total++
+		p.Amount = round2(p.Amount + r.Amount)
+		t := byTier[r.Tier]
+		if t == nil {
+			t = &TierCount{Tier: r.Tier}
+			byTier[r.Tier], rank[r.Tier] = t, -1
+			p.Tiers = append(p.Tiers, t)
+		}
+		if r.policy != nil {
+			rank[r.Tier] = max(rank[r.Tier], r.policy.Rules.TierFor(r.Score).Min)
+		}
+		t.People++
+		t.Amount = round2(t.Amount + r.Amount)
+		return nil
+	})
+	sort.SliceStable(p.Tiers, func(i, j int) bool { return rank[p.Tiers[i].Tier] > rank[p.Tiers[j].Tier] })
+	return p, err
 }
