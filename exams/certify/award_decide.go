@@ -79,7 +79,7 @@ func (s *Store) FindDecisions(ctx context.Context, sessionID int64) (*Decisions,
 
 // decide builds the decision sheet of a session inside tx.
 func (s *Store) decide(ctx context.Context, tx bun.IDB, sess *AwardSession) (*Decisions, error) {
-	std, lv, err := s.standardLevel(ctx, sess.StandardVersionID, sess.Level)
+	std, lv, err := standardLevel(ctx, tx, sess.StandardVersionID, sess.Level)
 	if err != nil {
 		return nil, err
 	}
@@ -192,4 +192,24 @@ func passState(passed bool) string {
 		return PartPassed
 	}
 	return PartFailed
+}
+
+var partStateLabels = map[string]string{PartPassed: "合格", PartFailed: "不合格", PartIncomplete: "未评完", PartMissing: "无成绩"}
+
+// StateLabel names the part's state in Chinese.
+func (p PartState) StateLabel() string { return partStateLabels[p.State] }
+
+// PartHead is a required part as a column heading names it.
+type PartHead struct {
+	Label    string
+	PassMark int
+}
+
+// PartHeads lists the required parts with their Chinese names.
+func (d *Decisions) PartHeads() []PartHead {
+	out := make([]PartHead, len(d.Parts))
+	for i, p := range d.Parts {
+		out[i] = PartHead{Label: exams.PartLabel(p.Kind), PassMark: p.PassMark}
+	}
+	return out
 }

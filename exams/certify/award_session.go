@@ -9,6 +9,7 @@ import (
 	"clerkskill/app/db"
 	"clerkskill/app/web"
 	"clerkskill/exams"
+	"clerkskill/rbac"
 )
 
 // The exam-session and result tables are written by exams/session and exams/marking;
@@ -136,9 +137,14 @@ func sessionCertificates(ctx context.Context, tx bun.IDB, sessionID int64) (map[
 	return out, err
 }
 
-// standardLevel is the level definition of the standard version a session used.
-func (s *Store) standardLevel(ctx context.Context, versionID int64, level int) (*exams.Standard, *exams.Level, error) {
-	v, err := s.standards.FindStandardVersionByID(ctx, versionID)
+// standardLevel is the level definition of the standard version a session used, read
+// through tx: inside a transaction a second pooled connection could wait on the first.
+func standardLevel(ctx context.Context, tx bun.IDB, versionID int64, level int) (*exams.Standard, *exams.Level, error) {
+	v := new(exams.StandardVersion)
+	err := tx.NewSelect().Model(v).Where("sv.id = ?", versionID).Scan(ctx)
+	if db.IsNoRows(err) {
+		return nil, nil, web.Errorf(web.ENOTFOUND, "标准版本不存在")
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,4 +153,28 @@ func (s *Store) standardLevel(ctx context.Context, versionID int64, level int) (
 		return nil, nil, web.Errorf(web.EINVALID, "标准版本%s没有%s", v.VersionLabel, exams.LevelName(level))
 	}
 	return v.Definition, lv, nil
+}
+
+// AwardSessionRow is a session whose results are out, with how many it may award.
+type AwardSessionRow struct {
+	AwardSession `bun:",extend"`
+
+	ReleasedAt *time.Time `bun:"released_at,scanonly" json:"released_at"`
+	Candidates int        `bun:"candidates,scanonly" json:"candidates"`
+	Awarded    int        `bun:"awarded,scanonly" json:"awarded"`
+}
+
+// FindAwardSessions lists the sessions of the scope's units whose results are out,
+// latest first.
+func (s *Store) FindAwardSessions(ctx context.Context, scope rbac.Scope) ([]*AwardSessionRow, error) {
+	var rows []*AwardSessionRow
+	q := s.db.NewSelect().Model(&rows).ColumnExpr(awardSessionColumns).
+		ColumnExpr("o.path AS org_path, o.name AS org_name, COALESCE(rr.released_at, es.closes_at) AS released_at").
+		ColumnExpr("(SELECT COUNT(*) FROM session_candidates AS sc WHERE sc.session_id = es.id) AS candidates").
+		ColumnExpr("(SELECT COUNT(*) FROM certificates AS ct WHERE ct.session_id = es.id) AS awarded").
+		Join("JOIN org_units AS o ON o.id = es.org_id").
+		Join("LEFT JOIN result_releases AS rr ON rr.session_id = es.id").
+		Where("rr.session_id IS NOT NULL OR (es.results_held = ? AND es.closes_at <= ?)", false, s.now())
+	err := scope.Where(q, "o.path").OrderExpr("es.closes_at DESC, es.id DESC").Limit(200).Scan(ctx)
+	return rows, err
 }

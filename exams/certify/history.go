@@ -55,6 +55,7 @@ func (s *Store) FindHistory(ctx context.Context, staffID int64) (*History, error
 	if err != nil {
 		return nil, err
 	}
+	labelled(h.Certificates, s.now())
 	err = s.db.NewSelect().Model(&h.Posts).Where("staff_id = ?", staffID).OrderExpr("effective_on DESC, id DESC").Scan(ctx)
 	return h, err
 }

@@ -38,6 +38,16 @@ type CertRow struct {
 	StaffOrg   string `bun:"staff_org,scanonly" json:"staff_org"`
 	IssuerPath string `bun:"issuer_path,scanonly" json:"-"`
 	StaffPath  string `bun:"staff_path,scanonly" json:"-"`
+	// StateText names the status on the day it was read (已过期 for a lapsed one).
+	StateText string `bun:"-" json:"state_text"`
+}
+
+// labelled sets each row's status text as of now.
+func labelled(rows []*CertRow, now time.Time) []*CertRow {
+	for _, r := range rows {
+		r.StateText = r.StatusLabel(now)
+	}
+	return rows
 }
 
 // Paths are the units a certificate belongs to: its issuer and the holder's unit. HR of
@@ -54,7 +64,11 @@ func certRows(tx bun.IDB, rows any) *bun.SelectQuery {
 
 // FindCertificateByID returns one register entry.
 func (s *Store) FindCertificateByID(ctx context.Context, id int64) (*CertRow, error) {
-	return findCertRow(ctx, s.db, "ct.id = ?", id)
+	r, err := findCertRow(ctx, s.db, "ct.id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	return labelled([]*CertRow{r}, s.now())[0], nil
 }
 
 func findCertRow(ctx context.Context, tx bun.IDB, where string, arg any) (*CertRow, error) {
@@ -87,7 +101,7 @@ func (s *Store) FindCertificates(ctx context.Context, f RegisterFilter) ([]*Cert
 		page.Limit = 50
 	}
 	n, err := q.OrderExpr("ct.issued_on DESC, ct.id DESC").Limit(int64(page.Limit)).Offset(int64(max(page.Offset, 0))).ScanAndCount(ctx)
-	return rows, int(n), err
+	return labelled(rows, s.now()), int(n), err
 }
 
 // inScope keeps certificates issued by, or held by people of, the scope's units.
@@ -187,3 +201,6 @@ func (s *Store) Revoke(ctx context.Context, actor, id int64, in RevokeInput) (*C
 	}
 	return s.FindCertificateByID(ctx, id)
 }
+
+// MaskedIDNumber is the holder's national ID with the middle hidden.
+func (c *Certificate) MaskedIDNumber() string { return rbac.MaskID(c.IDNumber) }

@@ -56,7 +56,7 @@ func (s *Store) FindReviewBoard(ctx context.Context, sessionID int64) (*ReviewBo
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.reviewRule(ctx, sess)
+	b, err := reviewRule(ctx, s.db, sess)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,8 @@ func (s *Store) FindReviewBoard(ctx context.Context, sessionID int64) (*ReviewBo
 }
 
 // reviewRule reads the panel rule and pass mark of the session's standard version.
-func (s *Store) reviewRule(ctx context.Context, sess *AwardSession) (*ReviewBoard, error) {
-	std, lv, err := s.standardLevel(ctx, sess.StandardVersionID, sess.Level)
+func reviewRule(ctx context.Context, tx bun.IDB, sess *AwardSession) (*ReviewBoard, error) {
+	std, lv, err := standardLevel(ctx, tx, sess.StandardVersionID, sess.Level)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (s *Store) RecordReview(ctx context.Context, actor, sessionID int64, in Rev
 		if err != nil {
 			return err
 		}
-		b, err := s.reviewRule(ctx, sess)
+		b, err := reviewRule(ctx, tx, sess)
 		if err != nil {
 			return err
 		}

@@ -17,12 +17,17 @@ type Handler struct {
 	store  *Store
 	guards *rbac.Guards
 	pages  *web.Renderer
+	// verifies throttles public certificate lookups per client address.
+	verifies *verifyLimiter
 }
 
 // NewHandler returns the handlers over store.
 func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler {
-	return &Handler{store: store, guards: guards, pages: pages}
+	return &Handler{store: store, guards: guards, pages: pages, verifies: newVerifyLimiter()}
 }
 
 // Routes registers every route of the package with its guard.
-func (h *Handler) Routes(r *web.Router) {}
+func (h *Handler) Routes(r *web.Router) {
+	h.registerRoutes(r)
+	h.applyRoutes(r)
+}
