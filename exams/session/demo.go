@@ -20,6 +20,9 @@ type DemoSession struct {
 	Candidates CandidateInput
 	Staff      []StaffInput
 	Finished   bool
+	// Strength, when set, is the chance a candidate answers a question of a tree code
+	// rightly, so demo results can differ by branch; otherwise each attempt has one ability.
+	Strength func(userID int64, code string) float64
 }
 
 // SeedDemo schedules the demo sessions, by actor, with the whole tree in scope.
@@ -40,7 +43,7 @@ func (s *Store) SeedDemo(ctx context.Context, actor int64, list []DemoSession) (
 			}
 		}
 		if d.Finished {
-			if err := s.seedFinished(ctx, ss); err != nil {
+			if err := s.seedFinished(ctx, ss, d.Strength); err != nil {
 				return nil, err
 			}
 			finished = append(finished, ss.ID)
@@ -50,7 +53,7 @@ func (s *Store) SeedDemo(ctx context.Context, actor int64, list []DemoSession) (
 }
 
 // seedFinished gives every candidate of a past session a closed attempt at each part.
-func (s *Store) seedFinished(ctx context.Context, ss *Session) error {
+func (s *Store) seedFinished(ctx context.Context, ss *Session, strength func(int64, string) float64) error {
 	cands, err := s.FindCandidates(ctx, ss.ID)
 	if err != nil {
 		return err
@@ -58,7 +61,7 @@ func (s *Store) seedFinished(ctx context.Context, ss *Session) error {
 	for _, p := range ss.Parts {
 		for i, c := range cands {
 			rng := rand.New(rand.NewPCG(uint64(c.UserID), uint64(p.ID)))
-			if err := s.seedAttempt(ctx, ss, p, c.UserID, i, rng); err != nil {
+			if err := s.seedAttempt(ctx, ss, p, c.UserID, i, rng, strength); err != nil {
 				return fmt.Errorf("demo attempt of user %d: %w", c.UserID, err)
 			}
 		}
@@ -66,7 +69,7 @@ func (s *Store) seedFinished(ctx context.Context, ss *Session) error {
 	return nil
 }
 
-func (s *Store) seedAttempt(ctx context.Context, ss *Session, p *Part, userID int64, i int, rng *rand.Rand) error {
+func (s *Store) seedAttempt(ctx context.Context, ss *Session, p *Part, userID int64, i int, rng *rand.Rand, strength func(int64, string) float64) error {
 	seed := rng.Int64()
 	items, err := s.draw(ctx, p, seed)
 	if err != nil {
@@ -94,7 +97,11 @@ func (s *Store) seedAttempt(ctx context.Context, ss *Session, p *Part, userID in
 		}
 		var answers []*Answer
 		for idx, it := range items {
-			if r, ok := demoResponse(qs[it.QuestionID], ability, rng); ok {
+			q, chance := qs[it.QuestionID], ability
+			if strength != nil && q != nil {
+				chance = strength(userID, q.Code)
+			}
+			if r, ok := demoResponse(q, chance, rng); ok {
 				answers = append(answers, &Answer{AttemptID: a.ID, Idx: idx, Response: r, Seq: int64(idx + 1), SavedAt: start.Add(time.Duration(idx+1) * time.Minute)})
 			}
 		}
