@@ -63,6 +63,7 @@ func openSQLite(ctx context.Context, path string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	sqldb.SetMaxOpenConns(8)
+	sqldb.SetMaxIdleConns(8) // database/sql keeps 2 by default: under load the rest were reopened (pragmas and all) per query
 	return ping(ctx, bun.NewDB(sqldb, sqlitedialect.New()))
 }
 

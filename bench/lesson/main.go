@@ -2,7 +2,7 @@
 // the real server (session, guard, store queries, Markdown rendering, template), against
 // Fiber serving a static file of the same bytes in the same run (house style rule 15).
 //
-//	go run ./bench/lesson [-pg URL] [-duration 10s] [-rounds 3] [-conc 32]
+//	go run ./bench/lesson [-pg URL] [-duration 10s] [-rounds 3] [-conc 32] [-cpuprofile FILE]
 //
 // Load comes from wrk when it is installed (apt-get install -y wrk), else from a Go load
 // generator. Traffic goes only to 127.0.0.1; the database is a temp SQLite file or a
@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"time"
 )
@@ -27,6 +28,7 @@ type options struct {
 	conc     int
 	threads  int
 	goLoad   bool
+	profile  string
 }
 
 func main() {
@@ -37,6 +39,7 @@ func main() {
 	flag.IntVar(&o.conc, "conc", 32, "concurrent connections")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
 	flag.BoolVar(&o.goLoad, "go", false, "use the Go load generator even when wrk is installed")
+	flag.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the lesson-page runs to this file (with wrk: the server alone)")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/lesson:", err)
@@ -59,7 +62,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("load: %s, %d connections, %s per run, %d rounds, GOMAXPROCS %d\n", tool, o.conc, o.duration, o.rounds, runtime.GOMAXPROCS(0))
 	var page, static []result
 	for i := 0; i < o.rounds; i++ {
-		r, err := load(o, env.lessonURL, env.cookie)
+		r, err := profiled(o.profile, func() (result, error) { return load(o, env.lessonURL, env.cookie) })
 		if err != nil {
 			return err
 		}
@@ -75,6 +78,24 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("median: lesson page %.0f req/s, static file %.0f req/s, lesson/static = %.3f (%.1f%% of the ceiling)\n",
 		pm, sm, pm/sm, 100*pm/sm)
 	return nil
+}
+
+// profiled runs fn under the CPU profiler when file is set; each round overwrites the
+// profile, so the file holds the last lesson-page run.
+func profiled(file string, fn func() (result, error)) (result, error) {
+	if file == "" {
+		return fn()
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return result{}, err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return result{}, err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
 }
 
 // result is one load run.
