@@ -117,7 +117,6 @@ func publishedCourse(t *testing.T, env *apptest.Env, code, title string, codes .
 	return c
 }
 
-
 func scopeOf(t testing.TB, env *apptest.Env, code string) rbac.Scope {
 	t.Helper()
 	o, err := env.Srv.RBAC.FindOrgByCode(context.Background(), code)
