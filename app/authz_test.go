@@ -24,12 +24,15 @@ var rolePermissions = map[string][]string{
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
 		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "mark:use", "result:read", "result:release", "event:read", "event:write",
 		"exam:read", "exam:write", "exam:invigilate", "competency:read", "review:write"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write"},
-	"hr":           {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write"},
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
+		"pay:read", "pay:write", "rating:read", "rating:write"},
+	"hr": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
+		"pay:read", "pay:write", "rating:read", "rating:write"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
 		"event:read", "event:write", "hours:read", "hours:write", "exam:read", "exam:write", "exam:invigilate",
-		"competency:read", "competency:write", "review:write", "certificate:read"},
+		"competency:read", "competency:write", "review:write", "certificate:read",
+		"pay:read", "pay:write", "rating:read", "rating:write"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -216,6 +219,7 @@ var paramResources = []paramRes{
 	{"/hours/", true, (*fixture).hoursEntryID},
 	{"/sessions/", true, (*fixture).examSessionID},
 	{"/attempts/", true, (*fixture).examAttemptID},
+	{"/ratings/", true, (*fixture).ratingID},
 }
 
 func paramResource(path string) *paramRes {

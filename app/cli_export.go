@@ -8,12 +8,15 @@ import (
 // its entry here (questions, assessment, roster, certificates, pay).
 var exportCommands = map[string]func(Env, []string) error{
 	"questions": exportQuestions,
+	"pay":       exportPay,
 }
 
 // importCommands is the one dispatch table of `clerkskill import KIND FILE …` (questions,
 // roster, ratings).
 var importCommands = map[string]func(Env, []string) error{
 	"questions": importQuestions,
+	"ratings":   importRatings,
+	"workload":  importWorkload,
 }
 
 // runExport: clerkskill export KIND … -o FILE.

@@ -79,11 +79,11 @@ func (h *Handler) listRatings(c *fiber.Ctx) error {
 type importFn func(s *Store, c *fiber.Ctx, r io.Reader) (int, *exports.Report, error)
 
 func ratingsImport(s *Store, c *fiber.Ctx, r io.Reader) (int, *exports.Report, error) {
-	return s.ImportRatingsFile(c.UserContext(), userID(c), rbac.ScopeOf(c, "rating", "write"), r)
+	return s.ImportRatingsFile(c.UserContext(), userID(c), rbac.ScopeOf(c, "rating", "write"), r, nil)
 }
 
 func workloadImport(s *Store, c *fiber.Ctx, r io.Reader) (int, *exports.Report, error) {
-	return s.ImportWorkloadFile(c.UserContext(), userID(c), rbac.ScopeOf(c, "rating", "write"), r)
+	return s.ImportWorkloadFile(c.UserContext(), userID(c), rbac.ScopeOf(c, "rating", "write"), r, nil)
 }
 
 // runImport reads the uploaded file and imports it.

@@ -126,7 +126,7 @@ func (e *payEnv) mustRatings(code string, in ...pay.RatingInput) {
 		}
 	}
 	rep := &exports.Report{Rows: len(in)}
-	if _, err := e.store.ImportRatings(context.Background(), 0, e.scope(code), in, rep); err != nil {
+	if _, err := e.store.ImportRatings(context.Background(), 0, e.scope(code), in, rep, nil); err != nil {
 		e.T.Fatalf("import ratings: %v %v", err, rep.Errors)
 	}
 }
@@ -137,7 +137,7 @@ func (e *payEnv) mustWorkload(code string, in ...pay.WorkloadInput) {
 		in[i].Row = i + 2
 	}
 	rep := &exports.Report{Rows: len(in)}
-	if _, err := e.store.ImportWorkload(context.Background(), 0, e.scope(code), in, rep); err != nil {
+	if _, err := e.store.ImportWorkload(context.Background(), 0, e.scope(code), in, rep, nil); err != nil {
 		e.T.Fatalf("import workload: %v %v", err, rep.Errors)
 	}
 }

@@ -172,23 +172,23 @@ func count(no int, col, s string, rep *exports.Report) int {
 }
 
 // ImportRatingsFile reads a ratings workbook and stores every row or none.
-func (s *Store) ImportRatingsFile(ctx context.Context, actor int64, scope rbac.Scope, r io.Reader) (int, *exports.Report, error) {
+func (s *Store) ImportRatingsFile(ctx context.Context, actor int64, scope rbac.Scope, r io.Reader, progress Progress) (int, *exports.Report, error) {
 	in, rep, err := ParseRatings(r)
 	if err != nil {
 		return 0, rep, err
 	}
-	n, err := s.ImportRatings(ctx, actor, scope, in, rep)
+	n, err := s.ImportRatings(ctx, actor, scope, in, rep, progress)
 	rep.SortErrors(append(RatingHeader, CountHeader...))
 	return n, rep, err
 }
 
 // ImportWorkloadFile reads a workload workbook and stores every row or none.
-func (s *Store) ImportWorkloadFile(ctx context.Context, actor int64, scope rbac.Scope, r io.Reader) (int, *exports.Report, error) {
+func (s *Store) ImportWorkloadFile(ctx context.Context, actor int64, scope rbac.Scope, r io.Reader, progress Progress) (int, *exports.Report, error) {
 	in, rep, err := ParseWorkload(r)
 	if err != nil {
 		return 0, rep, err
 	}
-	n, err := s.ImportWorkload(ctx, actor, scope, in, rep)
+	n, err := s.ImportWorkload(ctx, actor, scope, in, rep, progress)
 	rep.SortErrors(WorkloadHeader)
 	return n, rep, err
 }

@@ -61,7 +61,7 @@ func resolveClerks(ctx context.Context, tx bun.IDB, scope rbac.Scope, rep *expor
 // ImportRatings stores every rating row or none: rows naming an unknown or out-of-scope
 // clerk, repeating another row, or repeating a rating already stored are reported row by
 // row in rep and nothing is written. It returns how many rows were stored.
-func (s *Store) ImportRatings(ctx context.Context, actor int64, scope rbac.Scope, in []RatingInput, rep *exports.Report) (int, error) {
+func (s *Store) ImportRatings(ctx context.Context, actor int64, scope rbac.Scope, in []RatingInput, rep *exports.Report, progress Progress) (int, error) {
 	rows, nos := make([]int, len(in)), make([]string, len(in))
 	for i, r := range in {
 		rows[i], nos[i] = r.Row, r.EmpNo
@@ -85,7 +85,7 @@ func (s *Store) ImportRatings(ctx context.Context, actor int64, scope rbac.Scope
 			Channel: r.Channel, CaseNo: r.CaseNo, Batch: batch, CreatedBy: actorPtr(actor), CreatedAt: s.now()}
 	}
 	return len(list), s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := insertChunks(ctx, tx, list); err != nil {
+		if err := insertChunks(ctx, tx, list, progress); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "pay.ratings.import", "pay_rating_batch", 0, scopeOrg(clerks), map[string]any{"batch": batch, "rows": len(list)})
@@ -156,13 +156,23 @@ func storedKey(staffID int64, counts bool, period, caseNo string) string {
 	return fmt.Sprintf("c|%d|%s", staffID, caseNo)
 }
 
+// Progress is told how many of total rows are stored; nil reports nothing.
+type Progress func(done, total int)
+
+func (p Progress) report(done, total int) {
+	if p != nil {
+		p(done, total)
+	}
+}
+
 // insertChunks inserts rows in chunks small enough for either store.
-func insertChunks[T any](ctx context.Context, tx bun.IDB, list []*T) error {
+func insertChunks[T any](ctx context.Context, tx bun.IDB, list []*T, progress Progress) error {
 	for start := 0; start < len(list); start += 500 {
 		chunk := list[start:min(start+500, len(list))]
 		if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
 			return err
 		}
+		progress.report(start+len(chunk), len(list))
 	}
 	return nil
 }
@@ -184,7 +194,7 @@ func actorPtr(actor int64) *int64 {
 
 // ImportWorkload stores every workload row or none; a clerk and month already stored is
 // replaced by the new figures. Errors are reported row by row in rep.
-func (s *Store) ImportWorkload(ctx context.Context, actor int64, scope rbac.Scope, in []WorkloadInput, rep *exports.Report) (int, error) {
+func (s *Store) ImportWorkload(ctx context.Context, actor int64, scope rbac.Scope, in []WorkloadInput, rep *exports.Report, progress Progress) (int, error) {
 	rows, nos := make([]int, len(in)), make([]string, len(in))
 	seen := map[string]int{}
 	for i, r := range in {
@@ -217,6 +227,7 @@ func (s *Store) ImportWorkload(ctx context.Context, actor int64, scope rbac.Scop
 			if err != nil {
 				return err
 			}
+			progress.report(start+len(chunk), len(list))
 		}
 		return s.audit(ctx, tx, actor, "pay.workload.import", "pay_workload_batch", 0, scopeOrg(clerks), map[string]any{"rows": len(list)})
 	})

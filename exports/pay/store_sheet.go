@@ -262,3 +262,11 @@ func (s *Store) PreviewSheet(ctx context.Context, q SheetQuery, limit int) (*Pre
 	sort.SliceStable(p.Tiers, func(i, j int) bool { return rank[p.Tiers[i].Tier] > rank[p.Tiers[j].Tier] })
 	return p, err
 }
+
+// CountClerks counts the active clerks of the unit with path and its subtree: how many
+// rows its pay sheet has.
+func (s *Store) CountClerks(ctx context.Context, path string) (int, error) {
+	q := s.db.NewSelect().TableExpr("staff AS s").Join("JOIN org_units AS o ON o.id = s.org_id").Where("s.active = ?", true)
+	n, err := inSubtree(q, "o.path", path).Count(ctx)
+	return int(n), err
+}

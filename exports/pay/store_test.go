@@ -237,7 +237,7 @@ func TestImportRowErrors(t *testing.T) {
 				{Row: 6, EmpNo: "QS0061", Period: "2026-11", RatedOn: dayPtr("2026-11-05"), Grade: 3, Count: 1, CaseNo: "C1"},
 			}
 			rep := &exports.Report{Rows: len(in)}
-			_, err := e.store.ImportRatings(context.Background(), 0, e.scope(chengguanCode), in, rep)
+			_, err := e.store.ImportRatings(context.Background(), 0, e.scope(chengguanCode), in, rep, nil)
 			wantCode(t, "import", err, web.EINVALID, "未导入任何评价")
 			var got []string
 			for _, x := range rep.Errors {

@@ -3,6 +3,7 @@ package pay_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"clerkskill/exports"
 	"clerkskill/exports/exportstest"
 	"clerkskill/exports/pay"
+	"clerkskill/rbac"
 )
 
 // xlsx builds an upload: the first row is the header.
@@ -36,6 +38,14 @@ func xlsx(t *testing.T, rows ...[]any) *bytes.Buffer {
 
 func row(v ...any) []any { return v }
 
+func importRatings(ctx context.Context, e *payEnv, scope rbac.Scope, r io.Reader) (int, *exports.Report, error) {
+	return e.store.ImportRatingsFile(ctx, 0, scope, r, nil)
+}
+
+func importWorkload(ctx context.Context, e *payEnv, scope rbac.Scope, r io.Reader) (int, *exports.Report, error) {
+	return e.store.ImportWorkloadFile(ctx, 0, scope, r, nil)
+}
+
 func errorLines(rep *exports.Report) []string {
 	var out []string
 	if rep != nil {
@@ -53,17 +63,17 @@ func TestImportFiles(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newPayEnv(t, dialect)
 			ctx, scope := context.Background(), e.scope(chengguanCode)
-			n, rep, err := e.store.ImportRatingsFile(ctx, 0, scope, xlsx(t, row("工号", "评价日期", "评价等级", "评价渠道", "办件编号"),
+			n, rep, err := importRatings(ctx, e, scope, xlsx(t, row("工号", "评价日期", "评价等级", "评价渠道", "办件编号"),
 				row("QS0061", "2026-11-03", "非常满意", "窗口", "X1"), row("ＱＳ００６１", 46330, " 满意 ", "网上", "X2")))
 			if err != nil || n != 2 {
 				t.Fatalf("ratings: %d %v %v", n, err, errorLines(rep))
 			}
-			n, rep, err = e.store.ImportRatingsFile(ctx, 0, scope, xlsx(t, row("工号", "月份", "非常满意", "满意", "基本满意", "不满意", "非常不满意"),
+			n, rep, err = importRatings(ctx, e, scope, xlsx(t, row("工号", "月份", "非常满意", "满意", "基本满意", "不满意", "非常不满意"),
 				row("QS0062", "2026-11", 3, "", 1, 0, "１")))
 			if err != nil || n != 3 {
 				t.Fatalf("counts: %d %v %v", n, err, errorLines(rep))
 			}
-			n, rep, err = e.store.ImportWorkloadFile(ctx, 0, scope, xlsx(t, row("工号", "月份", "办件量", "叫号量", "咨询量", "帮代办量"),
+			n, rep, err = importWorkload(ctx, e, scope, xlsx(t, row("工号", "月份", "办件量", "叫号量", "咨询量", "帮代办量"),
 				row("QS0061", "2026年11月", 10, 20, 30, 40)))
 			if err != nil || n != 1 {
 				t.Fatalf("workload: %d %v %v", n, err, errorLines(rep))
@@ -83,9 +93,9 @@ func TestImportFiles(t *testing.T) {
 
 func checkBadImports(t *testing.T, e *payEnv) {
 	ctx, scope := context.Background(), e.scope(chengguanCode)
-	_, _, err := e.store.ImportRatingsFile(ctx, 0, scope, xlsx(t, row("工号", "日期", "等级"), row("QS0061", "2026-11-03", "满意")))
+	_, _, err := importRatings(ctx, e, scope, xlsx(t, row("工号", "日期", "等级"), row("QS0061", "2026-11-03", "满意")))
 	wantCode(t, "wrong headers", err, web.EINVALID, "缺少列“评价日期”“评价等级”“评价渠道”“办件编号”")
-	_, rep, err := e.store.ImportRatingsFile(ctx, 0, scope, xlsx(t, row("工号", "评价日期", "评价等级", "评价渠道", "办件编号"),
+	_, rep, err := importRatings(ctx, e, scope, xlsx(t, row("工号", "评价日期", "评价等级", "评价渠道", "办件编号"),
 		row("QS0063", "2026-11-03", "很好", "", ""), row("QS0063", "2026-13-01", "满意", "", ""),
 		row("QS7777", "2026-11-03", "满意", "", ""), row("QS0095", "2026-11-03", "满意", "", "Y1"),
 		row("QS0064", "2026-11-05", "不满意", "窗口", "Y2"), row("QS0064", "2026-11-05", "不满意", "窗口", "Y2")))
@@ -98,7 +108,7 @@ func checkBadImports(t *testing.T, e *payEnv) {
 	if diff := cmp.Diff(want, errorLines(rep)); diff != "" {
 		t.Errorf("row errors (-want +got):\n%s", diff)
 	}
-	_, rep, err = e.store.ImportWorkloadFile(ctx, 0, scope, xlsx(t, row("工号", "月份", "办件量", "叫号量", "咨询量", "帮代办量"),
+	_, rep, err = importWorkload(ctx, e, scope, xlsx(t, row("工号", "月份", "办件量", "叫号量", "咨询量", "帮代办量"),
 		row("QS0061", "2026-11", -1, "x", 0, 0), row("QS0062", "2026-11", 1, 1, 1, 1), row("QS0062", "2026-11", 2, 2, 2, 2)))
 	wantCode(t, "bad workload", err, web.EINVALID, "未导入任何工作量")
 	want = []string{"第 2 行“办件量”：须在0至100000之间", "第 2 行“叫号量”：“x”不是整数", "第 4 行：与第 3 行重复（同一人员同一月份）"}
