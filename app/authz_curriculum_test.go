@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"clerkskill/curriculum"
+	"clerkskill/exams/bank"
 )
 
 // Curriculum fixtures for the authorization matrix. Each group has a published course
@@ -17,6 +18,7 @@ var (
 	courseFixtureSeq int
 	learnFixtures    = map[*fixture]*curriculumFixture{}
 	groupFixtures    = map[*fixture]map[string]*curriculumFixture{}
+	quizQuestions    = map[*fixture]int64{}
 )
 
 type curriculumFixture struct {
@@ -51,6 +53,9 @@ func (fx *fixture) freshCourse(orgID int64) *curriculumFixture {
 	}
 	a, err := s.AddAttachment(ctx, l.ID, "资料.pdf", pdfBytes)
 	if err != nil {
+		fx.t.Fatal(err)
+	}
+	if _, err := s.SetQuiz(ctx, c.ID, fx.quizScope(), curriculum.QuizInput{QuestionIDs: []int64{fx.quizQuestion()}, PassPercent: 60}); err != nil {
 		fx.t.Fatal(err)
 	}
 	if _, err := s.Publish(ctx, 0, c.ID); err != nil {
@@ -88,6 +93,9 @@ func (fx *fixture) intact(f *curriculumFixture) bool {
 	r, err := fx.env.Srv.Courses.LoadRevision(ctx, c.ID, c.LatestRev)
 	if err != nil {
 		return false
+	}
+	if q, err := fx.env.Srv.Courses.QuizOf(ctx, c.ID, c.LatestRev); err != nil || q == nil {
+		return false // a row removed the quiz
 	}
 	for _, m := range r.Modules {
 		for _, l := range m.Lessons {
@@ -160,3 +168,32 @@ func (fx *fixture) learnCourseID(string) int64 { return fx.learnFixture().course
 func (fx *fixture) learnLessonID(string) int64 { return fx.learnFixture().lesson }
 
 func (fx *fixture) learnAttachmentID(string) int64 { return fx.learnFixture().attachment }
+
+// quizScope is where the fixture quizzes' question lives: the county.
+func (fx *fixture) quizScope() []string {
+	county, err := fx.env.Srv.RBAC.FindOrgByCode(context.Background(), "QS")
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return []string{county.Path}
+}
+
+// quizQuestion is one county judge question every fixture course's quiz asks.
+func (fx *fixture) quizQuestion() int64 {
+	courseFixtureMu.Lock()
+	defer courseFixtureMu.Unlock()
+	if id := quizQuestions[fx]; id != 0 {
+		return id
+	}
+	county, err := fx.env.Srv.RBAC.FindOrgByCode(context.Background(), "QS")
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	q := &bank.Question{Type: bank.Judge, Levels: bank.LevelsOf(5), Code: "2.1", Difficulty: 1, Score: 1,
+		Stem: "窗口人员应当场核对申请材料。", Answer: bank.Answer{Judge: new(true)}, Pool: bank.PoolPractice, OwnerOrgID: county.ID}
+	if err := fx.env.Srv.Bank.CreateQuestion(context.Background(), 0, q); err != nil {
+		fx.t.Fatal(err)
+	}
+	quizQuestions[fx] = q.ID
+	return q.ID
+}

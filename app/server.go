@@ -152,7 +152,7 @@ func (s *Server) curriculumStore(cfg Config, now func() time.Time) error {
 		}
 		files = dir
 	}
-	s.Courses = curriculum.NewStore(s.DB, s.Standards, files, now)
+	s.Courses = curriculum.NewStore(s.DB, s.Standards, files, s.Bank, now)
 	s.Courses.SetHoursLedger(s.Training)
 	return nil
 }

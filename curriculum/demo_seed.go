@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// demoQuizTries are the first learners' attempts at the pre-job quiz: right or not.
+var demoQuizTries = [][]bool{{true}, {false}, {false, true}, {true}}
+
 // Codes of the demo courses the seed assigns.
 const (
 	demoPreJob  = "QS-GQ-40"
@@ -17,8 +20,10 @@ const (
 // progress for d.Learners: the pre-job course to d.Township (due in a month) and to the
 // first ten learners (due three days ago, so some are overdue); the 心理辅导 lecture to
 // d.Owner's whole unit; the 受理与初审 refresher to the next ten. The first learner has
-// finished the pre-job course, each later one has read less. It does nothing when courses
-// exist and returns how many courses it wrote.
+// finished the pre-job course, each later one has read less. The pre-job course ends with
+// a 10-question quiz from the demo bank: the first, third (at the second try) and fourth
+// learners have passed it; the second has read everything and failed it once. It does
+// nothing when courses exist and returns how many courses it wrote.
 func (s *Store) SeedDemo(ctx context.Context, d Demo) (int, error) {
 	if n, err := s.db.NewSelect().Model((*Course)(nil)).Count(ctx); err != nil || n > 0 {
 		return 0, err
@@ -34,6 +39,9 @@ func (s *Store) SeedDemo(ctx context.Context, d Demo) (int, error) {
 			return 0, fmt.Errorf("demo course %s: %w", dc.Meta.Code, err)
 		}
 		ids[dc.Meta.Code] = id
+	}
+	if err := s.seedQuiz(ctx, d.Owner, ids[demoPreJob]); err != nil {
+		return 0, fmt.Errorf("demo quiz: %w", err)
 	}
 	if err := s.seedAssignments(ctx, d, ids); err != nil {
 		return 0, err
@@ -112,8 +120,18 @@ func (s *Store) seedProgress(ctx context.Context, d Demo, ids map[string]int64) 
 	lessons := r.Lessons()
 	for i, l := range d.Learners {
 		n := len(lessons) * (len(d.Learners) - i) / len(d.Learners)
+		if i < len(demoQuizTries) {
+			n = len(lessons)
+		}
 		if err := s.demoRead(ctx, l, lessons[:n]); err != nil {
 			return err
+		}
+	}
+	for i, tries := range demoQuizTries[:min(len(demoQuizTries), len(d.Learners))] {
+		for _, right := range tries {
+			if err := s.demoTakeQuiz(ctx, d.Learners[i], pre.ID, right); err != nil {
+				return fmt.Errorf("demo quiz attempt: %w", err)
+			}
 		}
 	}
 	mind, err := s.LoadRevision(ctx, ids[demoMind], 1)

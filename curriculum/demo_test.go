@@ -7,6 +7,7 @@ import (
 
 	"clerkskill/app/apptest"
 	"clerkskill/curriculum"
+	"clerkskill/exams"
 	"clerkskill/rbac"
 )
 
@@ -20,6 +21,9 @@ func TestDemoCatalogue(t *testing.T) {
 		for i := 1; i <= 20; i++ {
 			learners = append(learners, learnerAt(t, env, fmt.Sprintf("clerk%03d", i), "QS"))
 		}
+		if _, err := env.Srv.Bank.SeedDemo(ctx, exams.DemoQuestions, county.ID); err != nil {
+			t.Fatal(err) // the demo seeds the bank before the courses
+		}
 		d := curriculum.Demo{Owner: county, Township: town, Learners: learners}
 		n, err := env.Srv.Courses.SeedDemo(ctx, d)
 		if err != nil || n != 11 {
@@ -32,15 +36,16 @@ func TestDemoCatalogue(t *testing.T) {
 		if err != nil || total != 11 {
 			t.Fatalf("courses: %d %v", total, err)
 		}
-		var hours float64
+		var pre *curriculum.Course
 		for _, c := range list {
 			if c.Code == "QS-GQ-40" {
-				hours = c.Rev.ClassHours
+				pre = c
 			}
 		}
-		if hours != 40 {
-			t.Errorf("pre-job course hours %v", hours)
+		if pre == nil || pre.Rev.ClassHours != 40 {
+			t.Fatalf("pre-job course %+v", pre)
 		}
+		checkDemoQuiz(t, env, pre)
 		over, err := env.Srv.Courses.FindOverdue(ctx, rbac.Scope{county.Path})
 		if err != nil || len(over) == 0 || len(over) >= 10 {
 			t.Errorf("overdue after the seed: %d %v", len(over), err)
@@ -56,4 +61,31 @@ func TestDemoCatalogue(t *testing.T) {
 			t.Errorf("clerk001 finished courses go last: %+v", cards[len(cards)-1])
 		}
 	})
+}
+
+// checkDemoQuiz: the pre-job course ends with a 10-question quiz that three clerks have
+// passed (and completed the course) and one has failed.
+func checkDemoQuiz(t *testing.T, env *apptest.Env, pre *curriculum.Course) {
+	t.Helper()
+	q, err := env.Srv.Courses.QuizOf(t.Context(), pre.ID, pre.PublishedRev)
+	if err != nil || q == nil || len(q.QuestionIDs) != 10 {
+		t.Fatalf("pre-job quiz: %+v %v", q, err)
+	}
+	rows, _, err := env.Srv.Courses.CourseLearners(t.Context(), pre, curriculum.LearnerFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passed, failed, attempts := 0, 0, 0
+	for _, r := range rows {
+		attempts += r.Attempts
+		switch {
+		case r.QuizPassed && r.CompletedAt != nil:
+			passed++
+		case r.Attempts > 0:
+			failed++
+		}
+	}
+	if passed != 3 || failed != 1 || attempts != 5 {
+		t.Errorf("demo quiz results: %d passed, %d failed, %d attempts", passed, failed, attempts)
+	}
 }

@@ -80,6 +80,7 @@ func TestEveryCurriculumPageRenders(t *testing.T) {
 		{Name: "reader last", Page: "learn_lesson", Data: page(clerk, readerPage{LessonView: last, Body: RenderMarkdown(last.Lesson.Body)}),
 			Want: []string{"学完了，完成本课", "‹ 上一节", "在新窗口打开视频"}},
 	}
+	cases = append(cases, quizPageCases(page, trainer, clerk, c, card)...)
 	owned := append(append(r.PagesWithPrefix("course_"), r.PagesWithPrefix("lesson_")...), r.PagesWithPrefix("learn_")...)
 	webtest.Pages(t, r, owned, cases)
 }

@@ -34,6 +34,7 @@ func (h *Handler) Routes(r *web.Router) {
 	h.authorRoutes(r)
 	h.assignRoutes(r)
 	h.learnRoutes(r)
+	h.quizRoutes(r)
 }
 
 func (h *Handler) authorRoutes(r *web.Router) {

@@ -22,18 +22,20 @@ type Store struct {
 	db      *bun.DB
 	std     Standards
 	files   Storage
+	bank    Bank
 	ledger  HoursLedger
 	now     func() time.Time
 	reader  *readerCache
 	MaxFile int // largest attachment in bytes
 }
 
-// NewStore returns a store over d, checking codes against std, keeping files in files.
-func NewStore(d *bun.DB, std Standards, files Storage, now func() time.Time) *Store {
+// NewStore returns a store over d, checking codes against std, keeping files in files and
+// drawing quiz questions from qb.
+func NewStore(d *bun.DB, std Standards, files Storage, qb Bank, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, std: std, files: files, MaxFile: DefaultMaxFileSize, reader: newReaderCache(readerCacheItems, readerCacheBytes),
+	return &Store{db: d, std: std, files: files, bank: qb, MaxFile: DefaultMaxFileSize, reader: newReaderCache(readerCacheItems, readerCacheBytes),
 		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 

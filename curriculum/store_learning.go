@@ -104,6 +104,9 @@ func (s *Store) LearnerCourse(ctx context.Context, l Learner, courseID int64) (*
 	if dues, err := s.learnerDues(ctx, l); err == nil {
 		card.Due = dues[c.ID]
 	}
+	if err := s.markQuiz(ctx, card, r); err != nil {
+		return nil, nil, err
+	}
 	return card, r, s.markDone(ctx, card.Enrollment, r)
 }
 
@@ -164,7 +167,8 @@ func (s *Store) CompleteLesson(ctx context.Context, l Learner, lessonID int64) (
 	return v, completed, err
 }
 
-// checkComplete sets the completion time once every required lesson is done.
+// checkComplete sets the completion time once every required lesson is done and the
+// quiz, when the revision has one, is passed.
 func (s *Store) checkComplete(ctx context.Context, tx bun.IDB, e *Enrollment) (bool, error) {
 	if e.CompletedAt != nil {
 		return false, nil
@@ -175,6 +179,9 @@ func (s *Store) checkComplete(ctx context.Context, tx bun.IDB, e *Enrollment) (b
 	}
 	done, err := doneCount(ctx, tx, e.ID)
 	if err != nil || done < req {
+		return false, err
+	}
+	if ok, err := quizPassed(ctx, tx, e); err != nil || !ok {
 		return false, err
 	}
 	now := s.now()
@@ -212,10 +219,7 @@ func (s *Store) MoveOn(ctx context.Context, l Learner, courseID int64) (*Card, e
 	}
 	var completed bool
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := carryOver(ctx, tx, e, card.Course.PublishedRev); err != nil {
-			return err
-		}
-		completed, err = s.checkComplete(ctx, tx, e)
+		completed, err = s.moveTo(ctx, tx, e, card.Course.PublishedRev)
 		return err
 	})
 	if err == nil && completed {
@@ -227,6 +231,16 @@ func (s *Store) MoveOn(ctx context.Context, l Learner, courseID int64) (*Card, e
 	}
 	card, _, err = s.LearnerCourse(ctx, l, courseID)
 	return card, err
+}
+
+// moveTo moves an enrollment to revision rev, carrying over finished lessons that exist
+// there too, and completes the course if nothing required is left; it reports whether
+// the course completed now. The learner's own move and a trainer's share it.
+func (s *Store) moveTo(ctx context.Context, tx bun.IDB, e *Enrollment, rev int) (bool, error) {
+	if err := carryOver(ctx, tx, e, rev); err != nil {
+		return false, err
+	}
+	return s.checkComplete(ctx, tx, e)
 }
 
 func carryOver(ctx context.Context, tx bun.IDB, e *Enrollment, rev int) error {

@@ -104,10 +104,13 @@ func (s *Store) working(ctx context.Context, tx bun.IDB, courseID int64) (*Cours
 	return c, &next, err
 }
 
-// copyRevision inserts to (its id unset) and copies the modules, lessons and attachment
-// rows of revision fromID into it; keys are kept, attachment bytes are shared.
+// copyRevision inserts to (its id unset) and copies the modules, lessons, attachment rows
+// and quiz of revision fromID into it; keys are kept, attachment bytes are shared.
 func copyRevision(ctx context.Context, tx bun.IDB, fromID int64, to *Revision) error {
 	if _, err := tx.NewInsert().Model(to).Exec(ctx); err != nil {
+		return err
+	}
+	if err := copyQuiz(ctx, tx, fromID, to.ID); err != nil {
 		return err
 	}
 	content, err := loadContent(ctx, tx, fromID)

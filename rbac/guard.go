@@ -154,6 +154,16 @@ func ScopeOf(c *fiber.Ctx, obj, act string) Scope {
 	return s
 }
 
+// ScopeFor returns the subtrees where the caller may do act on obj, for a handler that
+// needs a second permission beside its route's guard (nil when anonymous or nowhere).
+func (g *Guards) ScopeFor(c *fiber.Ctx, obj, act string) Scope {
+	p := PrincipalOf(c)
+	if p == nil {
+		return nil
+	}
+	return g.store.enf.Scope(p.User.ID, obj, act)
+}
+
 // Check is the object-level rule: the caller may do act on obj at the unit with path.
 // Objects the caller cannot even read answer not-found, so ids reveal nothing.
 func (g *Guards) Check(c *fiber.Ctx, path, obj, act string) error {
