@@ -40,8 +40,8 @@ func commands() []command {
 		{"user", "user add|passwd|roles|token …                   manage accounts", runUser},
 		{"org", "org add|list …                                  manage the org tree", runOrg},
 		{"standard", "standard show|import|template …            the skill standard", runStandard},
-		{"import", "import questions FILE [--owner ORG-CODE] [--format F] [--level 5,4] [--code 2.1] …   bulk import", runImport},
-		{"export", "export questions -o FILE.xlsx                  export the question bank", runExport},
+		{"import", "import questions|roster FILE [--owner|--org ORG-CODE] …  bulk import (all or nothing)", runImport},
+		{"export", "export questions|roster|certificates|assessment [--org CODE] -o FILE.xlsx  workbooks", runExport},
 		{"version", "version                                         print the version", runVersion},
 	}
 }

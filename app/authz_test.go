@@ -25,14 +25,14 @@ var rolePermissions = map[string][]string{
 		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "mark:use", "result:read", "result:release", "event:read", "event:write",
 		"exam:read", "exam:write", "exam:invigilate", "competency:read", "review:write"},
 	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
-		"pay:read", "pay:write", "rating:read", "rating:write"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
 	"hr": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
-		"pay:read", "pay:write", "rating:read", "rating:write"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
 		"event:read", "event:write", "hours:read", "hours:write", "exam:read", "exam:write", "exam:invigilate",
 		"competency:read", "competency:write", "review:write", "certificate:read",
-		"pay:read", "pay:write", "rating:read", "rating:write"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -40,7 +40,7 @@ var roleCovers = map[string][]string{
 	"clerk":        {},
 	"trainer":      {"chengguan", "donghu"},
 	"hr.chengguan": {"chengguan"},
-	"hr":           {"chengguan", "donghu"},
+	"hr":           {"chengguan", "donghu", "export:use", "roster:import"},
 	"admin":        {"chengguan", "donghu", "othercounty"},
 }
 
@@ -220,6 +220,7 @@ var paramResources = []paramRes{
 	{"/sessions/", true, (*fixture).examSessionID},
 	{"/attempts/", true, (*fixture).examAttemptID},
 	{"/ratings/", true, (*fixture).ratingID},
+	{"/exports/jobs/", true, (*fixture).exportJobID},
 }
 
 func paramResource(path string) *paramRes {
@@ -240,10 +241,12 @@ type fixture struct {
 	tokens map[string]string
 	// questions holds, per group, a question owned by the group's township unit.
 	questions map[string]int64
+	jobs      map[string]int64 // background exports, per group
 }
 
 func newFixture(t *testing.T, env *apptest.Env) *fixture {
-	fx := &fixture{t: t, env: env, orgs: map[string]*rbac.OrgUnit{}, staff: map[string]*rbac.Staff{}, tokens: map[string]string{}}
+	fx := &fixture{t: t, env: env, orgs: map[string]*rbac.OrgUnit{}, staff: map[string]*rbac.Staff{}, tokens: map[string]string{},
+		jobs: map[string]int64{}}
 	fx.township("chengguan", "QS-CG")
 	fx.township("donghu", "QS-DH")
 	fx.otherCounty()

@@ -7,14 +7,18 @@ import (
 // exportCommands is the one dispatch table of `clerkskill export KIND …`: each kind adds
 // its entry here (questions, assessment, roster, certificates, pay).
 var exportCommands = map[string]func(Env, []string) error{
-	"questions": exportQuestions,
-	"pay":       exportPay,
+	"questions":    exportQuestions,
+	"roster":       exportRoster,
+	"certificates": exportCertificates,
+	"assessment":   exportAssessment,
+	"pay":          exportPay,
 }
 
 // importCommands is the one dispatch table of `clerkskill import KIND FILE …` (questions,
 // roster, ratings).
 var importCommands = map[string]func(Env, []string) error{
 	"questions": importQuestions,
+	"roster":    importRoster,
 	"ratings":   importRatings,
 	"workload":  importWorkload,
 }

@@ -33,7 +33,7 @@ func TestImportExportCommands(t *testing.T) {
 			c.fails("默认标准代码", "import", "questions", good, "--level", "5")
 			c.fails("第 1 行“答案”", "import", "questions", bad, "--owner", "QS", "--level", "5,4", "--code", "2.1")
 			c.fails("不支持问答题", "import", "questions", "--level", "5", "--code", "2.1", gift)
-			c.fails("unknown subcommand", "import", "roster", good)
+			c.fails("unknown subcommand", "import", "payslips", good)
 			c.must("0 question(s)", "export", "questions", "-o", filepath.Join(dir, "empty.xlsx"))
 
 			code, out, errs := c.run("import", "questions", good, "--owner", "QS", "--level", "5,4", "--code", "2.1", "--pool", "practice", "--score", "2")

@@ -230,6 +230,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { done <- s.App.Listener(ln) }()
 	go s.janitor(ctx)
 	go s.examLoop(ctx)
+	go s.Sheets.RunJobs(ctx, s.log.Warn)
 	select {
 	case err := <-done:
 		return err

@@ -121,6 +121,17 @@ func (s Scope) Covers(path string) bool {
 // Empty reports whether the scope covers nothing.
 func (s Scope) Empty() bool { return len(s) == 0 }
 
+// TopID is the id of the unit at the head of the first subtree (a path ends in its
+// unit's id), 0 for an empty scope.
+func (s Scope) TopID() int64 {
+	if s.Empty() {
+		return 0
+	}
+	parts := strings.Split(strings.Trim(s[0], "/"), "/")
+	id, _ := strconv.ParseInt(parts[len(parts)-1], 10, 64)
+	return id
+}
+
 // minimal drops subtrees already inside another subtree of the scope.
 func (s Scope) minimal() Scope {
 	var out Scope

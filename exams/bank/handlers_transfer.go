@@ -2,18 +2,16 @@ package bank
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"clerkskill/app/web"
 	"clerkskill/exams"
+	"clerkskill/exports"
 	"clerkskill/rbac"
 )
 
@@ -90,7 +88,7 @@ func (h *Handler) importQuestions(c *fiber.Ctx) error {
 	}
 	d := importPage{Form: form, Report: rep}
 	if rep != nil {
-		d.ReportKey = importReports.put(importActor(c), rep)
+		d.ReportKey = importReports.Put(importActor(c), rep.WriteWorkbook)
 	}
 	if d.Errors, err = importFormErrors(err); err != nil {
 		return err
@@ -130,7 +128,7 @@ type importFailure struct {
 func (h *Handler) apiImportQuestions(c *fiber.Ctx) error {
 	qs, rep, err := h.runImport(c)
 	if err != nil && rep != nil {
-		key := importReports.put(importActor(c), rep)
+		key := importReports.Put(importActor(c), rep.WriteWorkbook)
 		return c.Status(fiber.StatusBadRequest).JSON(importFailure{
 			ErrorBody: web.ErrorBody{Error: web.ErrorMessage(err), Code: web.ErrorCode(err)},
 			Rows:      rep.Rows, TotalErrors: rep.Total, Errors: rep.Errors,
@@ -250,7 +248,7 @@ func (h *Handler) downloadReport(c *fiber.Ctx) error {
 	if key == "" {
 		return web.Errorf(web.EINVALID, "缺少错误报告编号")
 	}
-	b, ok := importReports.get(importActor(c), key)
+	b, ok := importReports.Get(importActor(c), key)
 	if !ok {
 		return web.Errorf(web.ENOTFOUND, "错误报告不存在或已过期，请重新上传文件")
 	}
@@ -312,72 +310,5 @@ func sendWorkbook(c *fiber.Ctx, name string, b []byte) error {
 	return c.Send(b)
 }
 
-// reportCache keeps recent error reports in memory for their uploader to download: at
-// most reportSlots and reportBytes together, each for reportTTL. A restart forgets them; the user uploads again.
-type reportCache struct {
-	mu    sync.Mutex
-	items map[string]cachedReport
-}
-
-type cachedReport struct {
-	owner   int64
-	body    []byte
-	expires time.Time
-}
-
-const (
-	reportSlots = 32
-	reportTTL   = time.Hour
-	reportBytes = 64 << 20
-)
-
-var importReports = &reportCache{items: map[string]cachedReport{}}
-
-// put writes rep's workbook and keeps it for owner; "" when it cannot be written.
-func (rc *reportCache) put(owner int64, rep *Report) string {
-	var buf bytes.Buffer
-	if rep.WriteWorkbook(&buf) != nil || buf.Len() > reportBytes {
-		return ""
-	}
-	k := make([]byte, 16)
-	_, _ = rand.Read(k)
-	key := hex.EncodeToString(k)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.evict(time.Now(), buf.Len())
-	rc.items[key] = cachedReport{owner: owner, body: buf.Bytes(), expires: time.Now().Add(reportTTL)}
-	return key
-}
-
-// evict drops expired reports, then the ones closest to expiry until there is room for
-// one more of size bytes.
-func (rc *reportCache) evict(now time.Time, size int) {
-	total := size
-	for k, v := range rc.items {
-		if now.After(v.expires) {
-			delete(rc.items, k)
-		} else {
-			total += len(v.body)
-		}
-	}
-	for len(rc.items) > 0 && (len(rc.items) >= reportSlots || total > reportBytes) {
-		oldest := ""
-		for k, v := range rc.items {
-			if oldest == "" || v.expires.Before(rc.items[oldest].expires) {
-				oldest = k
-			}
-		}
-		total -= len(rc.items[oldest].body)
-		delete(rc.items, oldest)
-	}
-}
-
-func (rc *reportCache) get(owner int64, key string) ([]byte, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	v, ok := rc.items[key]
-	if !ok || v.owner != owner || time.Now().After(v.expires) {
-		return nil, false
-	}
-	return v.body, true
-}
+// importReports keeps the error reports of refused imports for their uploader.
+var importReports = exports.NewReportCache()

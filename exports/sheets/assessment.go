@@ -34,9 +34,11 @@ type YearResult struct {
 
 // Rated counts every rating that still counts; Good counts 满意 and 非常满意; Bad counts
 // 不满意 and 非常不满意 (差评).
-func (a *Assessment) Rated() int { return a.Ratings[1] + a.Ratings[2] + a.Ratings[3] + a.Ratings[4] + a.Ratings[5] }
-func (a *Assessment) Good() int  { return a.Ratings[4] + a.Ratings[5] }
-func (a *Assessment) Bad() int   { return a.Ratings[1] + a.Ratings[2] }
+func (a *Assessment) Rated() int {
+	return a.Ratings[1] + a.Ratings[2] + a.Ratings[3] + a.Ratings[4] + a.Ratings[5]
+}
+func (a *Assessment) Good() int { return a.Ratings[4] + a.Ratings[5] }
+func (a *Assessment) Bad() int  { return a.Ratings[1] + a.Ratings[2] }
 
 // Assessments reads the 考核表 of every active person in the unit at path (and below) for
 // year, or of one person when staffID is not 0.

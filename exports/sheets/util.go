@@ -52,3 +52,5 @@ func compareCodes(a, b string) int {
 	}
 	return len(as) - len(bs)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,7 +1,8 @@
 -- Background exports (exports/sheets): a workbook too large to build while the browser
 -- waits is queued here; one instance claims it (SELECT … FOR UPDATE SKIP LOCKED on
 -- PostgreSQL), writes the file under the data dir and records progress, so any instance
--- can answer the page that polls it. kind and params say what to export; pii_scope keeps
+-- can answer the page that polls it. kind and params say what to export, org_path the
+-- unit it covers (those who may export there may fetch it); pii_scope keeps
 -- the requester's staff:pii subtrees at request time, so IDs are masked as they would be
 -- in a direct download. status: queued, running, done, failed. The file is removed a day
 -- after it is finished (expires_at).
@@ -10,6 +11,7 @@ CREATE TABLE export_jobs (
     user_id BIGINT NOT NULL REFERENCES users (id),
     kind TEXT NOT NULL,
     params {{JSON}},
+    org_path TEXT NOT NULL,
     pii_scope {{JSON}},
     status TEXT NOT NULL,
     done_rows INTEGER NOT NULL DEFAULT 0,

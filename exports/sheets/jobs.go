@@ -1,0 +1,270 @@
+package sheets
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"clerkskill/app/db"
+	"clerkskill/app/web"
+	"clerkskill/exports"
+	"clerkskill/rbac"
+)
+
+// Job kinds and states.
+const (
+	KindRoster       = "roster"
+	KindCertificates = "certificates"
+	KindAssessment   = "assessment"
+
+	JobQueued  = "queued"
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// AsyncRows is the size from which a roster or register export runs in the background.
+const AsyncRows = 20000
+
+// jobTTL is how long a finished export's file is kept; staleClaim is when a running job
+// whose instance died is taken up again.
+const (
+	jobTTL     = 24 * time.Hour
+	staleClaim = 30 * time.Minute
+)
+
+var kindLabels = map[string]string{KindRoster: "花名册", KindCertificates: "证书登记", KindAssessment: "年度考核表"}
+
+// JobParams say what a job exports: the requester's scope for the kind, or one unit (and
+// person) and year for assessments.
+type JobParams struct {
+	Scope   []string `json:"scope,omitempty"`
+	Path    string   `json:"path,omitempty"`
+	StaffID int64    `json:"staff_id,omitempty"`
+	Year    int      `json:"year,omitempty"`
+}
+
+// Job is a background export.
+type Job struct {
+	bun.BaseModel `bun:"table:export_jobs,alias:j"`
+
+	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
+	UserID     int64      `bun:"user_id" json:"-"`
+	Kind       string     `bun:"kind" json:"kind"`
+	Params     JobParams  `bun:"params" json:"-"`
+	OrgPath    string     `bun:"org_path" json:"-"`
+	PIIScope   []string   `bun:"pii_scope" json:"-"`
+	Status     string     `bun:"status" json:"status"`
+	DoneRows   int        `bun:"done_rows" json:"done_rows"`
+	TotalRows  int        `bun:"total_rows" json:"total_rows"`
+	Filename   string     `bun:"filename" json:"filename"`
+	Error      string     `bun:"error" json:"error,omitempty"`
+	ClaimedAt  *time.Time `bun:"claimed_at" json:"-"`
+	FinishedAt *time.Time `bun:"finished_at" json:"finished_at,omitempty"`
+	ExpiresAt  *time.Time `bun:"expires_at" json:"expires_at,omitempty"`
+	CreatedAt  time.Time  `bun:"created_at" json:"created_at"`
+}
+
+// Label is the kind's Chinese name.
+func (j *Job) Label() string { return kindLabels[j.Kind] }
+
+// Percent is the share of rows written, 0–100.
+func (j *Job) Percent() int {
+	if j.Status == JobDone {
+		return 100
+	}
+	if j.TotalRows == 0 {
+		return 0
+	}
+	return min(99, j.DoneRows*100/j.TotalRows)
+}
+
+// QueueJob records a background export for userID.
+func (s *Store) QueueJob(ctx context.Context, userID int64, kind string, p JobParams) (*Job, error) {
+	j := &Job{UserID: userID, Kind: kind, Params: p, OrgPath: p.orgPath(), PIIScope: s.PIIScope(userID), Status: JobQueued,
+		CreatedAt: s.now(), Filename: fmt.Sprintf("%s-%s.xlsx", kindLabels[kind], s.now().Format("20060102-150405"))}
+	if j.PIIScope == nil {
+		j.PIIScope = []string{}
+	}
+	_, err := s.db.NewInsert().Model(j).Returning("id").Exec(ctx)
+	return j, err
+}
+
+// orgPath is the unit a job covers: the assessed unit, or the first subtree exported.
+func (p JobParams) orgPath() string {
+	if p.Path != "" || len(p.Scope) == 0 {
+		return p.Path
+	}
+	return p.Scope[0]
+}
+
+// FindJob returns a job; the caller checks export:use at its OrgPath.
+func (s *Store) FindJob(ctx context.Context, id int64) (*Job, error) {
+	j := new(Job)
+	err := s.db.NewSelect().Model(j).Where("j.id = ?", id).Scan(ctx)
+	return j, notFound(err, "导出任务")
+}
+
+// FindJobs lists userID's jobs of the last day, newest first.
+func (s *Store) FindJobs(ctx context.Context, userID int64) ([]*Job, error) {
+	var out []*Job
+	err := s.db.NewSelect().Model(&out).Where("j.user_id = ? AND j.created_at > ?", userID, s.now().Add(-jobTTL)).
+		OrderExpr("j.id DESC").Limit(20).Scan(ctx)
+	return out, err
+}
+
+// claimJob takes the oldest queued job (or one whose runner died). On PostgreSQL the row
+// lock with SKIP LOCKED lets exactly one of several instances take it; SQLite serves one.
+func (s *Store) claimJob(ctx context.Context) (*Job, error) {
+	var job *Job
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		j := new(Job)
+		q := tx.NewSelect().Model(j).Where("j.status = ? OR (j.status = ? AND j.claimed_at < ?)", JobQueued, JobRunning,
+			s.now().Add(-staleClaim)).OrderExpr("j.id").Limit(1)
+		if db.IsPostgres(tx) {
+			q = q.For("UPDATE SKIP LOCKED")
+		}
+		if err := q.Scan(ctx); err != nil {
+			if db.IsNoRows(err) {
+				return nil
+			}
+			return err
+		}
+		now := s.now()
+		j.Status, j.ClaimedAt, j.DoneRows = JobRunning, &now, 0
+		_, err := tx.NewUpdate().Model(j).Column("status", "claimed_at", "done_rows").WherePK().Exec(ctx)
+		job = j
+		return err
+	})
+	return job, err
+}
+
+// RunNextJob claims and runs one job; it reports whether there was one.
+func (s *Store) RunNextJob(ctx context.Context) (bool, error) {
+	j, err := s.claimJob(ctx)
+	if err != nil || j == nil {
+		return false, err
+	}
+	runErr := s.runJob(ctx, j)
+	now := s.now()
+	j.FinishedAt = &now
+	j.Status = JobDone
+	if runErr != nil {
+		j.Status, j.Error = JobFailed, web.ErrorMessage(runErr)
+	} else {
+		exp := now.Add(jobTTL)
+		j.ExpiresAt = &exp
+	}
+	_, err = s.db.NewUpdate().Model(j).Column("status", "error", "finished_at", "expires_at", "done_rows", "total_rows").
+		WherePK().Exec(ctx)
+	return true, err
+}
+
+func (s *Store) jobPath(id int64) string {
+	return filepath.Join(s.dir, fmt.Sprintf("export-%d.xlsx", id))
+}
+
+// runJob writes the job's workbook to a temporary file and moves it into place.
+func (s *Store) runJob(ctx context.Context, j *Job) error {
+	if err := os.MkdirAll(s.dir, 0o750); err != nil {
+		return err
+	}
+	tmp := s.jobPath(j.ID) + ".part"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	err = s.writeJob(ctx, f, j)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, s.jobPath(j.ID))
+}
+
+func (s *Store) writeJob(ctx context.Context, w io.Writer, j *Job) error {
+	ids := exports.IDView{PII: rbac.Scope(j.PIIScope)}
+	progress := func(done, total int) {
+		j.DoneRows, j.TotalRows = done, total
+		_, _ = s.db.NewUpdate().Model(j).Column("done_rows", "total_rows").WherePK().Exec(ctx)
+	}
+	var err error
+	switch j.Kind {
+	case KindRoster:
+		_, err = s.WriteRoster(ctx, w, rbac.Scope(j.Params.Scope), ids, progress)
+	case KindCertificates:
+		_, err = s.WriteRegister(ctx, w, rbac.Scope(j.Params.Scope), ids, progress)
+	case KindAssessment:
+		err = s.WriteAssessmentBook(ctx, w, j.Params.Path, j.Params.StaffID, j.Params.Year, ids)
+	default:
+		err = fmt.Errorf("unknown export kind %q", j.Kind)
+	}
+	return err
+}
+
+// WriteAssessmentBook reads and writes the 考核表 workbook of a unit (or one person).
+func (s *Store) WriteAssessmentBook(ctx context.Context, w io.Writer, path string, staffID int64, year int, ids exports.IDView) error {
+	list, err := s.Assessments(ctx, path, staffID, year)
+	if err != nil {
+		return err
+	}
+	return WriteAssessments(w, year, list, ids)
+}
+
+// OpenJobFile opens a finished job's workbook.
+func (s *Store) OpenJobFile(j *Job) (*os.File, error) {
+	if j.Status != JobDone {
+		return nil, web.Errorf(web.ECONFLICT, "导出尚未完成")
+	}
+	f, err := os.Open(s.jobPath(j.ID))
+	if os.IsNotExist(err) {
+		return nil, web.Errorf(web.ENOTFOUND, "导出文件已过期，请重新导出")
+	}
+	return f, err
+}
+
+// PruneJobs removes the files and rows of jobs past their day.
+func (s *Store) PruneJobs(ctx context.Context) error {
+	var old []int64
+	err := s.db.NewSelect().Model((*Job)(nil)).Column("id").
+		Where("(expires_at IS NOT NULL AND expires_at < ?) OR created_at < ?", s.now(), s.now().Add(-2*jobTTL)).Scan(ctx, &old)
+	if err != nil || len(old) == 0 {
+		return err
+	}
+	for _, id := range old {
+		os.Remove(s.jobPath(id))
+	}
+	_, err = s.db.NewDelete().Model((*Job)(nil)).Where("id IN (?)", bun.In(old)).Exec(ctx)
+	return err
+}
+
+// RunJobs runs queued exports every couple of seconds and prunes old ones, until ctx
+// ends; it is safe on several instances at once.
+func (s *Store) RunJobs(ctx context.Context, logf func(msg string, args ...any)) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for ran := true; ran && ctx.Err() == nil; {
+				var err error
+				if ran, err = s.RunNextJob(ctx); err != nil && ctx.Err() == nil {
+					logf("export job", "err", err)
+				}
+			}
+			if err := s.PruneJobs(ctx); err != nil && ctx.Err() == nil {
+				logf("prune export jobs", "err", err)
+			}
+		}
+	}
+}
