@@ -8,11 +8,12 @@ import (
 	"clerkskill/rbac"
 )
 
-// certificateID returns a certificate the group's township issued to the group's clerk,
+// certificateID returns a certificate the group's township issued to a holder there,
 // writing it straight into the register on first use (the award path has its own tests).
+// The holder is not the group's clerk, who applies for 五级 in the application rows.
 func (fx *fixture) certificateID(group string) int64 {
 	ctx := context.Background()
-	st := fx.staff[group]
+	st := fx.holder(group)
 	var ids []int64
 	err := fx.env.Srv.DB.NewSelect().Table("certificates").Column("id").Where("staff_id = ?", st.ID).Scan(ctx, &ids)
 	if err != nil {
@@ -37,4 +38,30 @@ func (fx *fixture) certificateID(group string) int64 {
 		fx.t.Fatal(err)
 	}
 	return c.ID
+}
+
+// holder is a second person of the group's unit, added to the roster when there is none.
+func (fx *fixture) holder(group string) *rbac.Staff {
+	ctx := context.Background()
+	s := fx.env.Srv.RBAC
+	list, _, err := s.FindStaff(ctx, rbac.StaffFilter{Scope: rbac.Scope{fx.orgs[group].Path}, Page: rbac.Page{Limit: 5}})
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	for _, st := range list {
+		if st.ID != fx.staff[group].ID {
+			return st
+		}
+	}
+	id := "99010219920304001X"
+	in := &rbac.NewStaff{Staff: rbac.Staff{EmpNo: "QT0002", Name: "林静怡", IDNumber: &id, OrgID: fx.orgs[group].ID, EmploymentType: rbac.EmployDispatched}}
+	u, _, err := s.CreateStaff(ctx, 0, in)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	st, err := s.FindStaffByID(ctx, *u.StaffID)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return st
 }
