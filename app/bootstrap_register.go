@@ -120,7 +120,7 @@ func seedDemoAwardSession(ctx context.Context, srv *Server, ids map[string]int64
 		OpensAt: day.Add(9 * time.Hour), ClosesAt: day.Add(12 * time.Hour), Rooms: []string{room}, Parts: parts}
 	finished, err := srv.Sessions.SeedDemo(ctx, ids["trainer"], []session.DemoSession{{Input: in, Finished: true,
 		Candidates: session.CandidateInput{OrgIDs: []int64{ids["QS-CG"]}, Room: room},
-		Staff: []session.StaffInput{{Username: "trainer", Role: session.RoleInvigilator, Room: room}, {Username: "trainer", Role: session.RoleAssessor}}}})
+		Staff:      []session.StaffInput{{Username: "trainer", Role: session.RoleInvigilator, Room: room}, {Username: "trainer", Role: session.RoleAssessor}}}})
 	if err != nil || len(finished) != 1 {
 		return 0, fmt.Errorf("demo award session: %v", err)
 	}
