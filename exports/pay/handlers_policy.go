@@ -141,7 +141,7 @@ func (h *Handler) apiCreatePolicy(c *fiber.Ctx) error {
 	if err != nil || d == nil {
 		return web.Invalid(map[string]string{"effective_from": "生效日期须写作 年-月-日，如 2026-12-01"})
 	}
-	p := &Policy{OrgID: u.ID, EffectiveFrom: *d, Note: in.Note, Rules: in.Rules}
+	p := &Policy{OrgID: u.ID, OrgName: u.Name, EffectiveFrom: *d, Note: in.Note, Rules: in.Rules}
 	if err := h.store.CreatePolicy(c.UserContext(), userID(c), p); err != nil {
 		return err
 	}
