@@ -3,9 +3,11 @@ package sheets
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
+	"clerkskill/exams"
 	"clerkskill/rbac"
 )
 
@@ -93,7 +95,7 @@ func (s *Store) yearResults(ctx context.Context, path string, year int, list []*
 		Join("JOIN users AS u ON u.id = pr.user_id").Join("JOIN staff AS s ON s.id = u.staff_id").
 		Join("JOIN org_units AS o ON o.id = s.org_id").
 		ColumnExpr("pr.user_id, es.name AS session, es.level, pr.part, pr.score, pr.passed, pr.complete, es.closes_at").
-		Where("es.closes_at >= ? AND es.closes_at < ?", from, to).OrderExpr("es.closes_at, es.id, pr.part")
+		Where("es.closes_at >= ? AND es.closes_at < ?", from, to).OrderExpr("es.closes_at, es.id")
 	if err := rbac.Scope([]string{path}).Where(q, "o.path").Scan(ctx, &rs); err != nil {
 		return err
 	}
@@ -101,6 +103,12 @@ func (s *Store) yearResults(ctx context.Context, path string, year int, list []*
 	for _, a := range list {
 		byUser[a.Person.UserID.Int64] = a
 	}
+	slices.SortStableFunc(rs, func(a, b YearResult) int { // theory before skill within a session
+		if !a.ClosesAt.Equal(b.ClosesAt) {
+			return a.ClosesAt.Compare(b.ClosesAt)
+		}
+		return slices.Index(exams.PartKinds, a.Part) - slices.Index(exams.PartKinds, b.Part)
+	})
 	for _, r := range rs {
 		if a := byUser[r.UserID]; a != nil {
 			a.Results = append(a.Results, r)
