@@ -13,6 +13,7 @@ import (
 	"clerkskill/app/apptest"
 	"clerkskill/app/db/dbtest"
 	"clerkskill/app/web/webtest"
+	"clerkskill/curriculum"
 	"clerkskill/rbac"
 )
 
@@ -34,8 +35,9 @@ func login(base, user string) []chromedp.Action[chromedp.Void] {
 
 // TestBrowserWritePublishRead: on a phone-sized window the trainer writes a course and a
 // lesson (the live preview renders it on the server as they type, without the script they
-// slipped in), attaches a PDF and publishes; clerk061 reads the lesson, sees the attachment
-// and finishes the course.
+// slipped in), attaches a PDF and publishes (with a one-question quiz set through the
+// store); clerk061 reads the lesson, sees the attachment, passes the quiz and so finishes
+// the course.
 func TestBrowserWritePublishRead(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -49,6 +51,7 @@ func TestBrowserWritePublishRead(t *testing.T) {
 			}
 			ctx := newBrowser(t)
 			trainerWrites(t, ctx, base)
+			addJudgeQuiz(t, env, "BR-01")
 			trainerPublishes(t, ctx, file)
 			clerkCompletes(t, ctx, base)
 			if len(led.list()) != 1 {
@@ -108,7 +111,45 @@ func trainerPublishes(t *testing.T, ctx context.Context, file string) {
 	}
 }
 
-// clerkCompletes has clerk061 open the course from 我的学习, read the lesson and finish it.
+// addJudgeQuiz gives the draft course a one-question quiz: a judge question answered 正确.
+func addJudgeQuiz(t *testing.T, env *apptest.Env, code string) {
+	t.Helper()
+	b := seedQuizBank(t, env)
+	county := rbac.Scope{org(t, env, "QS").Path}
+	list, _, err := env.Srv.Courses.FindCourses(t.Context(), curriculum.CourseFilter{Scope: county, Query: code})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("course %s: %d %v", code, len(list), err)
+	}
+	in := curriculum.QuizInput{QuestionIDs: []int64{b.judge.ID}, PassPercent: 100}
+	if _, err := env.Srv.Courses.SetQuiz(t.Context(), list[0].ID, county, in); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// clerkPassesQuiz opens the quiz from the course page, answers it and sees the course
+// complete with the explanation shown.
+func clerkPassesQuiz(t *testing.T, ctx context.Context) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#quiz-link a`)), chromedp.WaitVisible(chromedp.ID("start-quiz")),
+		chromedp.Click(chromedp.ID("start-quiz")), chromedp.WaitVisible(chromedp.ID("sheet")),
+		chromedp.Click(chromedp.CSS(`input[name=q0][value=true]`)),
+		chromedp.Click(chromedp.ID("submit-quiz")), chromedp.WaitVisible(chromedp.ID("result")),
+	)
+	if err != nil {
+		t.Fatalf("clerk takes the quiz: %v", err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("result")))
+	if err != nil || !strings.Contains(res, "通过") || !strings.Contains(res, keyMarker) || !strings.Contains(res, "课程已完成") {
+		t.Errorf("quiz result (%v): %s", err, res)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.crumbs a[href^="/learn/courses/"]`)), chromedp.WaitVisible(chromedp.ID("course-done"))); err != nil {
+		t.Fatalf("course page after the quiz: %v", err)
+	}
+}
+
+// clerkCompletes has clerk061 open the course from 我的学习, read the lesson (the course
+// waits for its quiz), pass the quiz and so finish the course.
 func clerkCompletes(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	steps := append(login(base, "clerk061"),
@@ -125,9 +166,10 @@ func clerkCompletes(t *testing.T, ctx context.Context, base string) {
 	if err != nil || !strings.Contains(lesson, "负责到底") || !strings.Contains(lesson, "首问负责制.pdf") || strings.Contains(lesson, "alert(1)") {
 		t.Errorf("lesson as read (%v): %s", err, lesson)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("done")), chromedp.WaitVisible(chromedp.ID("course-done"))); err != nil {
-		t.Fatalf("clerk finishes: %v", err)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("done")), chromedp.WaitVisible(chromedp.ID("quiz-link"))); err != nil {
+		t.Fatalf("clerk finishes reading: %v", err)
 	}
+	clerkPassesQuiz(t, ctx)
 	if course, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("main"))); err != nil || !strings.Contains(course, "完成本课程") {
 		t.Errorf("course page (%v): %s", err, course)
 	}
