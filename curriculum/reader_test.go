@@ -79,9 +79,15 @@ func checkCachedOnce(t *testing.T, env *apptest.Env, c *course, a *webClient, pa
 // checkMarksPerLearner: one learner finishing a lesson marks it for them only.
 func checkMarksPerLearner(t *testing.T, c *course, a, b *webClient) {
 	t.Helper()
-	a.post(t, fmt.Sprintf("/learn/lessons/%d/done", c.Lessons[0].ID), url.Values{}, 303)
+	for _, l := range c.Lessons[:2] {
+		a.post(t, fmt.Sprintf("/learn/lessons/%d/done", l.ID), url.Values{}, 303)
+	}
 	path := fmt.Sprintf("/learn/lessons/%d", c.Lessons[0].ID)
 	a.get(t, path, 200, `id="lesson-done"`)
+	a.get(t, fmt.Sprintf("/learn/lessons/%d", c.Lessons[1].ID), 200, `id="lesson-done"`)
+	if page := a.get(t, fmt.Sprintf("/learn/lessons/%d", c.Lessons[2].ID), 200).Body; strings.Contains(page, `id="lesson-done"`) {
+		t.Error("an unfinished lesson shows as finished")
+	}
 	if page := b.get(t, path, 200).Body; strings.Contains(page, `id="lesson-done"`) {
 		t.Error("another learner's finished mark shows")
 	}

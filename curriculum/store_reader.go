@@ -2,6 +2,10 @@ package curriculum
 
 import (
 	"context"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
 
 	"clerkskill/app/db"
 	"clerkskill/app/web"
@@ -18,18 +22,19 @@ func (s *Store) ReadLesson(ctx context.Context, l Learner, lessonID int64) (*Les
 	if err != nil {
 		return nil, err
 	}
-	c, e, err := s.enrollment(ctx, l, ref.CourseID)
+	row, err := s.enrollment(ctx, l, ref.CourseID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.readerRevision(ctx, c.ID, e.Revision)
+	r, err := s.readerRevision(ctx, row.Course.ID, row.Revision)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.markDone(ctx, e, r); err != nil {
-		return nil, err
+	done := row.done()
+	for _, ls := range r.Lessons() {
+		ls.Done = done[ls.ID]
 	}
-	return lessonView(c, r, e, ref.Key)
+	return lessonView(row.Course, r, &row.Enrollment, ref.Key)
 }
 
 // lessonRef finds the course and key of a lesson, from the cache when its revision is kept.
@@ -66,30 +71,56 @@ func (s *Store) readerRevision(ctx context.Context, courseID int64, n int) (*Rev
 // revision learners may read must make one.
 func (s *Store) ForgetCourse(courseID int64) { s.reader.forgetCourse(courseID) }
 
-// enrolled is a learner's enrollment read together with its course.
+// enrolled is a learner's enrollment read together with its course and the ids of the
+// lessons they have finished (comma-separated), in one query.
 type enrolled struct {
 	Enrollment `bun:",extend"`
 	Course     *Course `bun:"rel:belongs-to,join:course_id=id"`
+	DoneIDs    *string `bun:"done_ids,scanonly"`
 }
 
-// enrollment returns the course and the learner's enrollment in it. A course once begun
-// stays open to its learner; otherwise the course must be open to them, and reading it
-// begins it.
-func (s *Store) enrollment(ctx context.Context, l Learner, courseID int64) (*Course, *Enrollment, error) {
-	row := new(enrolled)
-	err := s.db.NewSelect().Model(row).Relation("Course").Where("e.user_id = ? AND e.course_id = ?", l.UserID, courseID).Scan(ctx)
-	if err == nil {
-		return row.Course, &row.Enrollment, nil
+// done is the set of finished lesson ids.
+func (row *enrolled) done() map[int64]bool {
+	set := map[int64]bool{}
+	if row.DoneIDs == nil {
+		return set
 	}
-	if !db.IsNoRows(err) {
-		return nil, nil, err
+	for _, f := range strings.Split(*row.DoneIDs, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			set[id] = true
+		}
+	}
+	return set
+}
+
+// doneIDs lists an enrollment's finished lessons as one text column.
+func doneIDs(tx bun.IDB) string {
+	agg := "group_concat(lp.lesson_id)"
+	if db.IsPostgres(tx) {
+		agg = "string_agg(lp.lesson_id::text, ',')"
+	}
+	return "(SELECT " + agg + " FROM lesson_progress AS lp WHERE lp.enrollment_id = e.id) AS done_ids"
+}
+
+// enrollment returns the learner's enrollment in a course with the course and what they
+// have finished. A course once begun stays open to its learner; otherwise the course must
+// be open to them, and reading it begins it.
+func (s *Store) enrollment(ctx context.Context, l Learner, courseID int64) (*enrolled, error) {
+	row := new(enrolled)
+	err := s.db.NewSelect().Model(row).ColumnExpr("e.*").ColumnExpr(doneIDs(s.db)).Relation("Course").
+		Where("e.user_id = ? AND e.course_id = ?", l.UserID, courseID).Scan(ctx)
+	if err == nil || !db.IsNoRows(err) {
+		return row, err
 	}
 	c := new(Course)
 	if err := visibleTo(withOwner(s.db.NewSelect().Model(c)), l).Where("c.id = ?", courseID).Scan(ctx); err != nil {
-		return nil, nil, notFound(err, "课程")
+		return nil, notFound(err, "课程")
 	}
 	e, err := s.enroll(ctx, l.UserID, c)
-	return c, e, err
+	if err != nil {
+		return nil, err
+	}
+	return &enrolled{Enrollment: *e, Course: c}, nil
 }
 
 func lessonView(c *Course, r *Revision, e *Enrollment, key int64) (*LessonView, error) {
