@@ -184,7 +184,8 @@ func (b *Book) Write(w io.Writer) error {
 	if b.sheets == 0 {
 		return fmt.Errorf("exports: a workbook needs at least one sheet")
 	}
-	b.f.SetActiveSheet(0)
+	// The first sheet is the active one already (it is the new file's Sheet1, renamed).
+	// SetActiveSheet would parse every sheet's XML back into memory, streamed ones too.
 	_, err := b.f.WriteTo(w)
 	return err
 }
