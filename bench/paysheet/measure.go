@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"clerkskill/app/db"
+	"clerkskill/exams"
+	"clerkskill/exams/certify"
+	"clerkskill/exports/pay"
+)
+
+// measureSide runs one side in this process, sampling the heap, and prints its result.
+func measureSide(ctx context.Context, o options) error {
+	if prof := os.Getenv("PAYSHEET_CPUPROFILE"); prof != "" {
+		pf, err := os.Create(prof + "." + o.mode)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	stop, peak := sampleHeap()
+	out, err := os.Create(outFile(o.dir, o.mode))
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	var rows int
+	if o.mode == "sheet" {
+		rows, err = sheet(ctx, o, out)
+	} else {
+		rows, err = ceiling(o.clerks, out)
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	r := result{Rows: rows, Seconds: time.Since(t0).Seconds()}
+	stop()
+	r.PeakHeap, r.PeakRSS = peak.Load(), vmHWM()
+	if st, err := os.Stat(outFile(o.dir, o.mode)); err == nil {
+		r.Bytes = st.Size()
+	}
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+// sheet is the measured work: open the store as the server does and export the sheet.
+func sheet(ctx context.Context, o options, out *os.File) (int, error) {
+	d, err := db.Open(ctx, o.dsn, o.dir)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	var path string
+	if err := d.NewSelect().Table("org_units").Column("path").Where("code = ?", "BX").Scan(ctx, &path); err != nil {
+		return 0, err
+	}
+	s := pay.NewStore(d, certify.NewStore(d, exams.NewStore(d, nil), nil, nil), nil)
+	return s.ExportSheet(ctx, pay.SheetQuery{Path: path, Period: period}, "百县 "+period, out, nil)
+}
+
+// ceiling writes the same cells with excelize's StreamWriter and nothing else: the
+// header, then per row 5 texts, 21 numbers and 6 formulas with cached values.
+func ceiling(n int, out *os.File) (int, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return 0, err
+	}
+	header := make([]any, 32)
+	for i := range header {
+		header[i] = "列" + strconv.Itoa(i+1)
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return 0, err
+	}
+	for i := range n {
+		r := strconv.Itoa(i + 2)
+		fx := func(formula string, v float64) excelize.Cell { return excelize.Cell{Formula: formula, Value: v} }
+		row := []any{"BX" + strconv.Itoa(100000+i), "王伟芳", "第12镇3村便民服务站", "#1", "无", 0.0, 0.0, 3 + i%7, 2 + i%3, 0, i % 2, 0,
+			5 + i%10, 40.0, 5.0, fx("IF(M"+r+"=0,0,ROUND(N"+r+"/M"+r+"/O"+r+"*100,2))", 82.5), 40 + i%60, 30 + i%40, 20 + i%25, i % 15,
+			fx("Q"+r+"+R"+r+"+S"+r+"+T"+r, 120), 260.0, fx("IF(V"+r+"<=0,0,ROUND(MIN(100,U"+r+"/V"+r+"*100),2))", 46.15), 30.0, 50.0, 20.0,
+			fx("ROUND(G"+r+"*X"+r+"/100+P"+r+"*Y"+r+"/100+W"+r+"*Z"+r+"/100,2)", 50.48), "三档", 0.8, 1000.0,
+			fx("ROUND(AD"+r+"*AC"+r+",2)", 800), fx("ROUND(F"+r+"+AE"+r+",2)", 800)}
+		if err := sw.SetRow("A"+strconv.Itoa(i+2), row); err != nil {
+			return 0, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return 0, err
+	}
+	_, err = f.WriteTo(out)
+	return n, err
+}
+
+// sampleHeap records the largest live-heap reading, every 5 ms, until stopped.
+func sampleHeap() (stop func(), peak *atomic.Uint64) {
+	peak = new(atomic.Uint64)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }, peak
+}
+
+// vmHWM is the process's peak resident set size, from /proc/self/status.
+func vmHWM() uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
