@@ -125,3 +125,17 @@ func scopeOf(t testing.TB, env *apptest.Env, code string) rbac.Scope {
 	}
 	return rbac.Scope{o.Path}
 }
+
+// certificate writes an award straight into the register.
+func certificate(t *testing.T, env *apptest.Env, username string, level int, issued, status string) {
+	t.Helper()
+	ctx := context.Background()
+	a := who(t, env, username)
+	var sv int64
+	must(t, env.Srv.DB.NewSelect().Table("standard_versions").Column("id").Limit(1).Scan(ctx, &sv))
+	_, err := env.Srv.DB.NewInsert().Table("certificates").Model(&map[string]any{"number": "T-" + username, "staff_id": a.staffID,
+		"id_number": "x" + username, "name": username, "level": level, "occupation": "政务服务综合窗口办事员", "standard_version_id": sv,
+		"issuing_org_id": orgID(t, env, county), "parts": "[]", "issued_on": issued, "status": status,
+		"created_at": env.Now.Now(), "updated_at": env.Now.Now()}).Exec(ctx)
+	must(t, err)
+}

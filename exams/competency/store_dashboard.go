@@ -237,7 +237,9 @@ func (s *Store) branchRates(ctx context.Context, path string, line int) ([]Branc
 // awardMonths counts the awards (not revoked) to the subtree's people per month over the
 // last n months, China time, with the running total since the first award.
 func (s *Store) awardMonths(ctx context.Context, path string, n int) ([]Month, error) {
-	var days []rbac.Date
+	var days []struct {
+		IssuedOn rbac.Date `bun:"issued_on"`
+	}
 	err := s.db.NewSelect().TableExpr("certificates AS ct").ColumnExpr("ct.issued_on").
 		Join("JOIN staff AS st ON st.id = ct.staff_id").Join("JOIN org_units AS o ON o.id = st.org_id").
 		Where("ct.status <> ?", "revoked").Where("o.path >= ? AND o.path < ?", path, pathUpper(path)).
@@ -253,7 +255,7 @@ func (s *Store) awardMonths(ctx context.Context, path string, n int) ([]Month, e
 	}
 	before := 0
 	for _, d := range days {
-		m := d.Format("2006-01")
+		m := d.IssuedOn.Format("2006-01")
 		if m < out[0].Month {
 			before++
 			continue

@@ -202,3 +202,42 @@ func TestGapCoursesAndOneStepAssign(t *testing.T) {
 		})
 	}
 }
+
+// TestDashboard: levels valid today by unit and tier (a revoked certificate does not
+// count), awards per month with the running total, pass rates by session and branch;
+// a unit without certificates has none.
+func TestDashboard(t *testing.T) {
+	for _, dialect := range dbtest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			env := apptest.New(t, dialect)
+			ctx := context.Background()
+			e := newExam(t, env, "分支摸底", true, true)
+			result(t, env, e, "theory", "clerk061", 5, mark{"3", 2, 10})
+			result(t, env, e, "theory", "clerk062", 5, mark{"3", 8, 10})
+			today := env.Now.Now().Format("2006-01-02")
+			certificate(t, env, "clerk061", 5, today, "valid")
+			certificate(t, env, "clerk062", 4, env.Now.Now().AddDate(0, -2, 0).Format("2006-01-02"), "valid")
+			certificate(t, env, "clerk063", 5, today, "revoked")
+			d, err := env.Srv.Skills.BuildDashboard(ctx, orgID(t, env, chengguan))
+			must(t, err)
+			if d.Certified != 2 || d.People != 30 || d.ByUnit[0].Counts[5] != 1 || d.ByUnit[0].Counts[4] != 1 {
+				t.Errorf("levels: certified %d of %d, by unit %+v", d.Certified, d.People, d.ByUnit)
+			}
+			last := d.Months[len(d.Months)-1]
+			if last.Awards != 1 || last.Cumulative != 2 || d.Months[len(d.Months)-3].Awards != 1 {
+				t.Errorf("months: %+v", d.Months)
+			}
+			if len(d.Sessions) != 1 || d.Sessions[0].People != 2 || d.Sessions[0].Passed != 1 || d.Sessions[0].Rate != 50 {
+				t.Errorf("sessions: %+v", d.Sessions)
+			}
+			if len(d.Branches) != 1 || d.Branches[0].Code != "3" || d.Branches[0].Rate != 50 || d.Branches[0].Average != 50 {
+				t.Errorf("branches: %+v", d.Branches)
+			}
+			east, err := env.Srv.Skills.BuildDashboard(ctx, orgID(t, env, donghu))
+			must(t, err)
+			if east.Certified != 0 || len(east.Sessions) != 0 || east.Months[len(east.Months)-1].Cumulative != 0 {
+				t.Errorf("东湖街道 without awards or results: %+v", east)
+			}
+		})
+	}
+}
