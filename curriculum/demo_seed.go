@@ -40,13 +40,14 @@ func (s *Store) SeedDemo(ctx context.Context, d Demo) (int, error) {
 		}
 		ids[dc.Meta.Code] = id
 	}
-	if err := s.seedQuiz(ctx, d.Owner, ids[demoPreJob]); err != nil {
+	quiz, err := s.seedQuiz(ctx, d.Owner, ids[demoPreJob])
+	if err != nil {
 		return 0, fmt.Errorf("demo quiz: %w", err)
 	}
 	if err := s.seedAssignments(ctx, d, ids); err != nil {
 		return 0, err
 	}
-	return len(cat), s.seedProgress(ctx, d, ids)
+	return len(cat), s.seedProgress(ctx, d, ids, quiz)
 }
 
 func (s *Store) seedCourse(ctx context.Context, owner int64, dc *demoCourse) (int64, error) {
@@ -108,7 +109,7 @@ func (s *Store) seedAssignments(ctx context.Context, d Demo, ids map[string]int6
 // seedProgress has each learner read part of the pre-job course through the same steps a
 // clerk takes; the first one finishes it, the later ones have read less and less, and the
 // first five finish the 心理辅导 lecture.
-func (s *Store) seedProgress(ctx context.Context, d Demo, ids map[string]int64) error {
+func (s *Store) seedProgress(ctx context.Context, d Demo, ids map[string]int64, quiz bool) error {
 	pre, err := s.FindCourse(ctx, ids[demoPreJob])
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (s *Store) seedProgress(ctx context.Context, d Demo, ids map[string]int64) 
 	lessons := r.Lessons()
 	for i, l := range d.Learners {
 		n := len(lessons) * (len(d.Learners) - i) / len(d.Learners)
-		if i < len(demoQuizTries) {
+		if quiz && i < len(demoQuizTries) {
 			n = len(lessons)
 		}
 		if err := s.demoRead(ctx, l, lessons[:n]); err != nil {
@@ -128,6 +129,9 @@ func (s *Store) seedProgress(ctx context.Context, d Demo, ids map[string]int64) 
 		}
 	}
 	for i, tries := range demoQuizTries[:min(len(demoQuizTries), len(d.Learners))] {
+		if !quiz {
+			break
+		}
 		for _, right := range tries {
 			if err := s.demoTakeQuiz(ctx, d.Learners[i], pre.ID, right); err != nil {
 				return fmt.Errorf("demo quiz attempt: %w", err)

@@ -37,7 +37,9 @@ func (h *Handler) showQuiz(c *fiber.Ctx) error {
 	return h.render(c, "learn_quiz", "课程测验", p)
 }
 
-func quizPath(courseID int64) string { return "/learn/courses/" + strconv.FormatInt(courseID, 10) + "/quiz" }
+func quizPath(courseID int64) string {
+	return "/learn/courses/" + strconv.FormatInt(courseID, 10) + "/quiz"
+}
 
 func (h *Handler) startQuiz(c *fiber.Ctx) error {
 	id, err := idParam(c)
@@ -90,7 +92,7 @@ func formAnswers(c *fiber.Ctx) []bank.Response {
 			out[i].Choice = v
 		}
 		for j := 0; j < 20; j++ {
-			b, ok := args.PeekMulti(key + "b" + strconv.Itoa(j)), false
+			b, ok := args.PeekMulti(key+"b"+strconv.Itoa(j)), false
 			for _, x := range b {
 				out[i].Blanks, ok = append(out[i].Blanks, string(x)), true
 			}

@@ -67,7 +67,7 @@ type Card struct {
 	Done       int         `json:"done"`     // required lessons finished
 	Required   int         `json:"required"` // required lessons in the revision read
 	Due        *Due        `json:"due,omitempty"`
-	Outdated   bool        `json:"outdated"` // a newer revision is published
+	Outdated   bool        `json:"outdated"`    // a newer revision is published
 	HasQuiz    bool        `json:"has_quiz"`    // the revision read ends with a quiz (set by LearnerCourse)
 	QuizPassed bool        `json:"quiz_passed"` // and the learner has passed it
 }
