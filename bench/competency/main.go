@@ -132,7 +132,7 @@ func measure(ctx context.Context, d *bun.DB, s *competency.Store, o options) err
 // aggregate is the bare query that feeds the matrix: released, complete part results of
 // the county's subtree, per person.
 func aggregate(ctx context.Context, b *bun.DB) (int, error) {
-	q := `SELECT u.staff_id, COUNT(*), MAX(COALESCE(a.submitted_at, es.closes_at)), SUM(LENGTH(pr.branches))
+	q := `SELECT u.staff_id, COUNT(*), MAX(COALESCE(a.submitted_at, es.closes_at)), SUM(LENGTH(CAST(pr.branches AS TEXT)))
 FROM part_results AS pr JOIN users AS u ON u.id = pr.user_id JOIN exam_sessions AS es ON es.id = pr.session_id
 JOIN attempts AS a ON a.id = pr.attempt_id JOIN staff AS st ON st.id = u.staff_id JOIN org_units AS o ON o.id = st.org_id
 WHERE pr.complete AND (EXISTS (SELECT 1 FROM result_releases AS rr WHERE rr.session_id = pr.session_id)
