@@ -20,17 +20,17 @@ import (
 // What each role may do, stated here independently of rbac/policy.csv so that a change
 // to the policy that is not also made here fails the matrix.
 var rolePermissions = map[string][]string{
-	"clerk": {"practice:use", "exam:take", "learning:use", "event:attend", "hours:own", "competency:own"},
+	"clerk": {"practice:use", "exam:take", "learning:use", "event:attend", "hours:own", "certify:apply", "competency:own"},
 	"trainer": {"org:read", "staff:read", "standard:read", "question:read", "question:write",
 		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "mark:use", "result:read", "result:release", "event:read", "event:write",
 		"exam:read", "exam:write", "exam:invigilate", "competency:read", "review:write"},
-	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
+	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
 		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
-	"hr": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
+	"hr": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
 		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
-		"event:read", "event:write", "hours:read", "hours:write", "exam:read", "exam:write", "exam:invigilate",
+		"event:read", "event:write", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "exam:read", "exam:write", "exam:invigilate",
 		"competency:read", "competency:write", "review:write", "certificate:read",
 		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
 }
@@ -219,6 +219,7 @@ var paramResources = []paramRes{
 	{"/hours/", true, (*fixture).hoursEntryID},
 	{"/sessions/", true, (*fixture).examSessionID},
 	{"/attempts/", true, (*fixture).examAttemptID},
+	{"/applications/", true, (*fixture).applicationID},
 	{"/ratings/", true, (*fixture).ratingID},
 	{"/exports/jobs/", true, (*fixture).exportJobID},
 }

@@ -30,7 +30,7 @@ var openAPIBase []byte
 // openAPIFragments are the packages' own path documents, merged into the base.
 func openAPIFragments() [][]byte {
 	return [][]byte{rbac.OpenAPI, exams.OpenAPI, bank.OpenAPI, paper.OpenAPI, practice.OpenAPI, session.OpenAPI, marking.OpenAPI, curriculum.OpenAPI, training.OpenAPI,
-		certify.OpenAPI, competency.OpenAPI, pay.OpenAPI, sheets.OpenAPI}
+		certify.OpenAPI, certify.ApplyOpenAPI, competency.OpenAPI, pay.OpenAPI, sheets.OpenAPI}
 }
 
 var openAPIDoc = sync.OnceValues(buildOpenAPI)

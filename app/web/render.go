@@ -95,7 +95,7 @@ func (r *Renderer) PageNames() []string {
 
 // pagePrefixes name the packages whose pages carry their prefix; each of those packages
 // has its own test that renders every page it owns. Pages without a prefix are rbac's.
-var pagePrefixes = []string{"standard_", "question_", "blueprint_", "paper_", "practice_", "exam_", "mark_", "result_", "course_", "lesson_", "learn_", "event_", "hours_", "report_", "register_", "competency_", "pay_", "sheets_"}
+var pagePrefixes = []string{"standard_", "question_", "blueprint_", "paper_", "practice_", "exam_", "mark_", "result_", "course_", "lesson_", "learn_", "event_", "hours_", "report_", "application_", "qualification_", "register_", "competency_", "pay_", "sheets_"}
 
 // OwnedElsewhere reports whether a page belongs to a package with its own page prefix.
 func OwnedElsewhere(page string) bool {

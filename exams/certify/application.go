@@ -3,6 +3,7 @@ package certify
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -156,4 +157,32 @@ func (s *Store) SessionOptions(ctx context.Context, a *ApplicationRow) ([]Sessio
 		Where("es.closes_at > ?", s.now()).Where("? LIKE o.path || '%'", a.OrgPath).
 		OrderExpr("es.opens_at, es.id").Limit(100).Scan(ctx, &out)
 	return out, err
+}
+
+// UnitChoice is an org unit offered in a filter, indented by depth.
+type UnitChoice struct {
+	ID    int64  `bun:"id"`
+	Name  string `bun:"name"`
+	Depth int    `bun:"depth"`
+}
+
+// Indent is the prefix that shows the unit's place in the tree.
+func (u UnitChoice) Indent() string { return strings.Repeat("　", max(0, u.Depth-1)) }
+
+// UnitChoices lists the units in scope above the village tier, in tree order.
+func (s *Store) UnitChoices(ctx context.Context, scope rbac.Scope) ([]UnitChoice, error) {
+	var out []UnitChoice
+	q := s.db.NewSelect().TableExpr("org_units AS o").ColumnExpr("o.id, o.name, o.depth").Where("o.tier <> ?", rbac.TierVillage)
+	err := scope.Where(q, "o.path").OrderExpr("o.path").Limit(300).Scan(ctx, &out)
+	return out, err
+}
+
+// unitPath is the path of an org unit, not found when there is none.
+func (s *Store) unitPath(ctx context.Context, id int64) (string, error) {
+	var path string
+	err := s.db.NewSelect().TableExpr("org_units AS o").Column("o.path").Where("o.id = ?", id).Scan(ctx, &path)
+	if db.IsNoRows(err) {
+		return "", web.Errorf(web.ENOTFOUND, "机构不存在")
+	}
+	return path, err
 }

@@ -20,6 +20,7 @@ import (
 // appChange is one step of an application's life: the statuses it may start from, the
 // audit action, and what it does to the row (an error refuses it).
 type appChange struct {
+	owner  int64 // when set, only this person's application is found
 	action string
 	from   []string
 	apply  func(a *Application) error
@@ -38,6 +39,9 @@ func (s *Store) transitionApp(ctx context.Context, actor, id int64, c appChange)
 			return web.Errorf(web.ENOTFOUND, "申报不存在")
 		} else if err != nil {
 			return err
+		}
+		if c.owner != 0 && a.StaffID != c.owner {
+			return web.Errorf(web.ENOTFOUND, "申报不存在")
 		}
 		if !slices.Contains(c.from, a.Status) {
 			return web.Errorf(web.ECONFLICT, "该申报当前状态为“%s”，不能再进行此操作", a.StatusLabel())
@@ -129,14 +133,11 @@ func (s *Store) Reject(ctx context.Context, actor, id int64, note string) (*Appl
 // Withdraw is the applicant taking their own application back before placement; another
 // person's application is not found.
 func (s *Store) Withdraw(ctx context.Context, actor, staffID, id int64) (*ApplicationRow, error) {
-	return s.transitionApp(ctx, actor, id, appChange{action: "application.withdraw", from: []string{AppSubmitted, AppApproved},
-		apply: func(a *Application) error {
-			if a.StaffID != staffID {
-				return web.Errorf(web.ENOTFOUND, "申报不存在")
-			}
-			a.Status = AppWithdrawn
-			return nil
-		}})
+	if staffID == 0 {
+		return nil, web.Errorf(web.ENOTFOUND, "申报不存在")
+	}
+	return s.transitionApp(ctx, actor, id, appChange{owner: staffID, action: "application.withdraw", from: []string{AppSubmitted, AppApproved},
+		apply: func(a *Application) error { a.Status = AppWithdrawn; return nil }})
 }
 
 // Reevaluate judges the rules again today (records may have been corrected) and stores

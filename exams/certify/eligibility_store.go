@@ -48,6 +48,33 @@ func (s *Store) evaluate(ctx context.Context, tx bun.IDB, staffID int64, level i
 	return &ev, nil
 }
 
+// EvaluateLevels judges the person's records against every level of the current
+// standard today, lowest level first, reading the records once.
+func (s *Store) EvaluateLevels(ctx context.Context, staffID int64) ([]Evaluation, error) {
+	v, err := s.standards.CurrentStandard(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := findApplicant(ctx, s.db, staffID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	f, err := s.facts(ctx, s.db, p, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []Evaluation
+	for _, code := range exams.LevelCodes {
+		if lv := v.Definition.Level(code); lv != nil {
+			ev := Evaluate(lv, f, now)
+			ev.StandardVersionID = v.ID
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
 // facts gathers the person's records as they stand on the day of now.
 func (s *Store) facts(ctx context.Context, tx bun.IDB, p *Applicant, now time.Time) (Facts, error) {
 	q, err := findQualification(ctx, tx, p.StaffID)

@@ -51,7 +51,7 @@ func (h *Handler) ratingPage(c *fiber.Ctx) (*ratingPage, error) {
 	if p.Period, err = h.periodParam(c); err != nil {
 		return nil, err
 	}
-	scope := rbac.ScopeOf(c, "rating", "read")
+	scope := scopeOf(c, "rating", "read")
 	if p.Units, err = h.store.Units(c.UserContext(), scope); err != nil {
 		return nil, err
 	}

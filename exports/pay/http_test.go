@@ -158,3 +158,23 @@ func badRatingsFile(t *testing.T) []byte {
 		row("QS0062", "2026-11-03", "非常满意", "窗口", "H9"), row("QS0095", "2026-11-04", "满意", "窗口", "H8"),
 		row("QS0062", "2026-11-03", "一般", "窗口", "H7")).Bytes()
 }
+
+// TestRefusedImportPage: a refused upload from the page shows the ratings page again
+// with the problem, for HR of a township too.
+func TestRefusedImportPage(t *testing.T) {
+	env := apptest.New(t, "sqlite")
+	tok := env.Login("hr.chengguan")
+	csrf := env.CSRFFor(tok)
+	for _, path := range []string{"/pay/ratings/import", "/pay/workload/import"} {
+		r := upload("", path, badRatingsFile(t), map[string]string{"_csrf": csrf})
+		r.Cookie, r.CSRF, r.Header = tok, csrf, map[string]string{"Accept": "text/html"}
+		resp := env.Do(r)
+		if resp.Status != http.StatusBadRequest || !strings.Contains(resp.Body, "好差评与工作量") || !strings.Contains(resp.Body, "未导入任何") && !strings.Contains(resp.Body, "表头") {
+			t.Errorf("%s: %d %.400s", path, resp.Status, resp.Body)
+		}
+	}
+	r := env.Do(apptest.Request{Method: "POST", Path: "/pay/ratings/import", Form: map[string][]string{}, Cookie: tok, CSRF: csrf, Header: map[string]string{"Accept": "text/html"}})
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "请选择要导入的文件") {
+		t.Errorf("no file: %d %.300s", r.Status, r.Body)
+	}
+}

@@ -69,7 +69,7 @@ func userID(c *fiber.Ctx) int64 { return rbac.PrincipalOf(c).User.ID }
 // obj:act; without one, the first unit of the caller's scope.
 func (h *Handler) unitParam(c *fiber.Ctx, value, obj, act string) (*Unit, error) {
 	if value == "" {
-		units, err := h.store.Units(c.UserContext(), rbac.ScopeOf(c, obj, act))
+		units, err := h.store.Units(c.UserContext(), scopeOf(c, obj, act))
 		if err != nil || len(units) == 0 {
 			return nil, web.Errorf(web.ENOTFOUND, "您的权限范围内没有机构")
 		}
@@ -84,6 +84,16 @@ func (h *Handler) unitParam(c *fiber.Ctx, value, obj, act string) (*Unit, error)
 		return nil, err
 	}
 	return u, h.guards.Check(c, u.Path, obj, act)
+}
+
+// scopeOf is where the caller may do obj:act, as the route's guard found it; a read on a
+// write route (a refused import shows the listing again) uses the write scope.
+func scopeOf(c *fiber.Ctx, obj, act string) rbac.Scope {
+	s := rbac.ScopeOf(c, obj, act)
+	if s.Empty() && act == "read" {
+		s = rbac.ScopeOf(c, obj, "write")
+	}
+	return s
 }
 
 // periodParam reads the month from the query, last month when absent.
