@@ -62,7 +62,11 @@ func (h *Handler) apiImportRoster(c *fiber.Ctx) error {
 }
 
 func (h *Handler) downloadImportReport(c *fiber.Ctx) error {
-	b, ok := h.reports.Get(userID(c), c.Query("key"))
+	key := c.Query("key")
+	if key == "" {
+		return web.Errorf(web.EINVALID, "缺少错误报告编号")
+	}
+	b, ok := h.reports.Get(userID(c), key)
 	if !ok {
 		return web.Errorf(web.ENOTFOUND, "错误报告不存在或已过期，请重新上传文件")
 	}
