@@ -14,7 +14,7 @@ var china = time.FixedZone("CST", 8*3600)
 
 // chunkSize is how many clerks one round of queries covers: the sheet is computed and
 // written chunk by chunk, so a period of 100,000 clerks never sits in memory at once.
-const chunkSize = 2000
+var chunkSize = 2000
 
 // SheetQuery names a pay sheet: the clerks of the unit with Path and its subtree in
 // Period ("2026-11").
@@ -47,10 +47,14 @@ func (s *Store) ComputeSheet(ctx context.Context, q SheetQuery, emit func(*Row) 
 	if run.unitMax, err = s.workloadMax(ctx, q); err != nil {
 		return err
 	}
-	after, n := cursor{}, 0
-	for {
-		rows, err := run.chunk(ctx, after)
-		if err != nil || len(rows) == 0 {
+	units, err := s.sheetUnits(ctx, q.Path)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, b := range batches(units) {
+		rows, err := run.batch(ctx, b)
+		if err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -62,33 +66,100 @@ func (s *Store) ComputeSheet(ctx context.Context, q SheetQuery, emit func(*Row) 
 				return err
 			}
 		}
-		last := rows[len(rows)-1]
-		after = cursor{path: last.OrgPath, empNo: last.EmpNo}
+	}
+	return nil
+}
+
+// sheetUnit is a unit of the subtree with how many active clerks it has.
+type sheetUnit struct {
+	ID     int64  `bun:"id"`
+	Name   string `bun:"name"`
+	Path   string `bun:"path"`
+	Clerks int    `bun:"clerks"`
+}
+
+// sheetUnits lists the units of the subtree that have clerks, in tree order.
+func (s *Store) sheetUnits(ctx context.Context, path string) ([]*sheetUnit, error) {
+	var list []*sheetUnit
+	q := s.db.NewSelect().TableExpr("org_units AS o").Join("JOIN staff AS s ON s.org_id = o.id AND s.active = ?", true).
+		ColumnExpr("o.id, o.name, o.path, COUNT(*) AS clerks").GroupExpr("o.id, o.name, o.path").OrderExpr("o.path")
+	err := inSubtree(q, "o.path", path).Scan(ctx, &list)
+	return list, err
+}
+
+// unitBatch is one round of queries: whole units up to chunkSize clerks together, or
+// one part of a unit larger than that (clerks after afterEmpNo).
+type unitBatch struct {
+	units []*sheetUnit
+	big   bool
+	after string
+}
+
+// batches groups consecutive units into rounds of at most chunkSize clerks; a larger
+// unit is read in parts by 工号.
+func batches(units []*sheetUnit) []*unitBatch {
+	var out []*unitBatch
+	cur, size := &unitBatch{}, 0
+	for _, u := range units {
+		if (u.Clerks > chunkSize || size+u.Clerks > chunkSize) && len(cur.units) > 0 {
+			out, cur, size = append(out, cur), &unitBatch{}, 0
+		}
+		if u.Clerks > chunkSize {
+			out = append(out, &unitBatch{units: []*sheetUnit{u}, big: true})
+			continue
+		}
+		cur.units, size = append(cur.units, u), size+u.Clerks
+	}
+	if len(cur.units) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// batch reads a round's clerks (all parts of a large unit) and fills in every input and
+// result.
+func (r *sheetRun) batch(ctx context.Context, b *unitBatch) ([]*Row, error) {
+	if !b.big {
+		return r.clerks(ctx, b, "")
+	}
+	var all []*Row
+	for after := ""; ; {
+		rows, err := r.clerks(ctx, b, after)
+		if err != nil || len(rows) == 0 {
+			return all, err
+		}
+		all, after = append(all, rows...), rows[len(rows)-1].EmpNo
+		if len(rows) < chunkSize {
+			return all, nil
+		}
 	}
 }
 
-// cursor is where the previous chunk ended.
-type cursor struct{ path, empNo string }
-
-// chunk reads the next clerks after c and fills in every input and result.
-func (r *sheetRun) chunk(ctx context.Context, c cursor) ([]*Row, error) {
-	var rows []*Row
-	q := r.s.db.NewSelect().TableExpr("staff AS s").Join("JOIN org_units AS o ON o.id = s.org_id").
-		ColumnExpr("s.id AS staff_id, s.emp_no, s.name, s.org_id, o.name AS org_name, o.path AS org_path").
-		Where("s.active = ?", true)
-	q = inSubtree(q, "o.path", r.q.Path)
-	if c.path != "" {
-		q = q.Where("(o.path > ? OR (o.path = ? AND s.emp_no > ?))", c.path, c.path, c.empNo)
+// clerks reads the active clerks of the batch's units (of a large unit: the next
+// chunkSize after the 工号 after) in tree order, and computes them.
+func (r *sheetRun) clerks(ctx context.Context, b *unitBatch, after string) ([]*Row, error) {
+	ids, order := make([]int64, len(b.units)), make(map[int64]int, len(b.units))
+	for i, u := range b.units {
+		ids[i], order[u.ID] = u.ID, i
 	}
-	if err := q.OrderExpr("o.path, s.emp_no").Limit(chunkSize).Scan(ctx, &rows); err != nil || len(rows) == 0 {
+	var rows []*Row
+	q := r.s.db.NewSelect().TableExpr("staff AS s").ColumnExpr("s.id AS staff_id, s.emp_no, s.name, s.org_id").
+		Where("s.org_id IN (?) AND s.active = ?", bun.In(ids), true).OrderExpr("s.org_id, s.emp_no")
+	if b.big {
+		q = q.Where("s.emp_no > ?", after).Limit(int64(chunkSize))
+	}
+	if err := q.Scan(ctx, &rows); err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	ids := make([]int64, len(rows))
+	sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].OrgID] < order[rows[j].OrgID] })
+	staff := make([]int64, len(rows))
 	byID := make(map[int64]*Row, len(rows))
 	for i, row := range rows {
-		ids[i], byID[row.StaffID] = row.StaffID, row
+		u := b.units[order[row.OrgID]]
+		row.OrgName, row.OrgPath = u.Name, u.Path
+		staff[i], byID[row.StaffID] = row.StaffID, row
 	}
-	if err := r.fillInputs(ctx, ids, byID); err != nil {
+	if err := r.fillInputs(ctx, staff, byID); err != nil {
 		return nil, err
 	}
 	for _, row := range rows {

@@ -2,6 +2,7 @@ package pay_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -263,3 +264,26 @@ func (e *payEnv) name(empNo string) string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestSmallRounds: with rounds of 7 clerks (units larger than a round read in parts by
+// 工号) the sheet has the same rows in the same order.
+func TestSmallRounds(t *testing.T) {
+	e := newPayEnv(t, "sqlite")
+	seedComputation(t, e)
+	collect := func() []string {
+		var out []string
+		err := e.store.ComputeSheet(context.Background(), pay.SheetQuery{Path: e.unit(countyCode).Path, Period: "2026-11"}, func(r *pay.Row) error {
+			out = append(out, fmt.Sprintf("%s %s %v %v", r.EmpNo, r.OrgName, r.Score, r.Amount))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := collect()
+	defer pay.SetChunkSize(7)()
+	if diff := cmp.Diff(want, collect()); diff != "" || len(want) < 300 {
+		t.Errorf("rounds of 7 (-want +got):\n%s", diff)
+	}
+}
