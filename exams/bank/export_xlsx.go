@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"clerkskill/exams"
+	"clerkskill/exports"
 )
 
 // The question workbook: sheet 题目 holds one question per row under a fixed header; sheet
@@ -78,24 +79,6 @@ var guideRows = [][]any{
 	{},
 	{"注意", "第1行表头不可修改或删除；一行一题；不要合并单元格；每次最多导入5000题，文件不超过10MB。"},
 	{"注意", "导入是整体进行的：任何一行有错误，所有题目都不会导入；下载错误报告，按“错误说明”列修改后可直接重新上传。"},
-}
-
-// safeCell keeps user text from being read as a formula when the workbook is opened or
-// pasted elsewhere: text starting with = + - @ gets a leading apostrophe, which the
-// importer removes again.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// unsafeCell undoes safeCell.
-func unsafeCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
 
 func cellRef(col, row int) string {
@@ -234,7 +217,7 @@ func questionRow(q *Question) []any {
 	cells[colGuide], cells[colTask], cells[colRubric] = q.Answer.Guide, q.Task, rubricCell(q.Rubric)
 	out := make([]any, numColumns)
 	for i, c := range cells {
-		out[i] = safeCell(c)
+		out[i] = exports.Safe(c)
 	}
 	out[colScore], out[colDifficulty] = q.Score, q.Difficulty
 	return out

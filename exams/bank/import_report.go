@@ -11,6 +11,7 @@ import (
 
 	"clerkskill/app/web"
 	"clerkskill/exams"
+	"clerkskill/exports"
 )
 
 // Import limits: an upload larger than MaxImportBytes or with more than MaxImportRows
@@ -233,7 +234,7 @@ func (r *Report) reportRow(src sourceRow, header []string, notes map[int]string,
 	for i := range header {
 		c := excelize.Cell{Value: ""}
 		if i < len(cells) {
-			c.Value = safeCell(cells[i])
+			c.Value = exports.Safe(cells[i])
 		}
 		if r.Format == FormatXLSX && bad[header[i]] {
 			c.StyleID = st.bad

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"clerkskill/app/web"
+	"clerkskill/exports"
 )
 
 // unzip limits keep a small upload from inflating into gigabytes.
@@ -271,7 +272,7 @@ func (s *questionSheet) cells(i int, pos []int) []string {
 		case pos[colScore], pos[colDifficulty]:
 			out[j] = strings.TrimSpace(r)
 		default:
-			out[j] = strings.TrimSpace(unsafeCell(s.dateText(i, j, f, r)))
+			out[j] = strings.TrimSpace(exports.Unsafe(s.dateText(i, j, f, r)))
 		}
 	}
 	return out
