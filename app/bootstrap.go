@@ -49,7 +49,7 @@ func seedDemo(env Env, srv *Server) error {
 
 // demoSteps extend the demo after people and places exist, in order; each package's
 // demo content is one step.
-var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedBlueprints, seedPractice, seedCourses, seedTraining, seedExamSessions, seedCompetency, seedCertificates, seedPay, seedApplications}
+var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedBlueprints, seedPractice, seedCourses, seedTraining, seedExamSessions, seedCompetency, seedCertificates, seedPay}
 
 // seedQuestionBank loads the demo question bank, owned by the county centre.
 func seedQuestionBank(env Env, srv *Server) error {
@@ -107,7 +107,7 @@ func seedTraining(env Env, srv *Server) error {
 	if err != nil {
 		return fmt.Errorf("demo training: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "demo training: %d events, %d attendances, %d registrations, %d external entries\n",
-		sum.Events, sum.Attendances, sum.Registrations, sum.Externals)
+	fmt.Fprintf(env.Stdout, "demo training: %d events (and %d cancelled), %d attendances, %d registrations, %d external entries\n",
+		sum.Events, sum.Cancelled, sum.Attendances, sum.Registrations, sum.Externals)
 	return nil
 }

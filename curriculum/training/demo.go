@@ -18,6 +18,7 @@ type demoEvent struct {
 	registered     [][2]int // ranges of clerk numbers, inclusive
 	absentEveryNth int      // in past events every nth registered clerk stayed away
 	length         float64  // hours from start to end
+	cancelWhy      string   // set: the trainer called the event off after people registered
 }
 
 var demoEvents = []demoEvent{
@@ -40,6 +41,10 @@ var demoEvents = []demoEvent{
 	{Event: Event{Title: "“高效办成一件事”模拟窗口练兵", Kind: KindPractice, Place: "县政务服务中心一楼模拟受理区", Capacity: 50, Hours: 4,
 		Summary: "以新生儿出生、企业开办等“一件事”为例，模拟综合窗口一次受理、并联审批和结果送达。"},
 		day: 16, startH: 9, startM: 0, owner: "QS", registered: [][2]int{{1, 15}}, length: 4},
+	{Event: Event{Title: "12345热线工单转办与答复规范分享会", Kind: KindSharing, Place: "城关镇便民服务中心二楼会议室", Capacity: 30, Hours: 1,
+		Summary: "交流热线工单的签收、转办、限时答复和回访要求。"},
+		day: 7, startH: 15, startM: 0, owner: "QS-CG", registered: [][2]int{{61, 66}}, length: 1,
+		cancelWhy: "主讲人临时抽调参加市级督查，本期取消，另行通知"},
 }
 
 // demoExternal is one external training entry for a range of clerks.
@@ -58,11 +63,11 @@ var demoExternals = []demoExternal{
 	{63, 63, "市级政务服务综合窗口业务骨干培训班", "临江市政务服务管理局", 16, 58, "凭结业证书登记。", "与本人实际参训记录不符，经核实为重复登记"},
 }
 
-// DemoSummary counts what SeedDemo wrote.
-type DemoSummary struct{ Events, Attendances, Registrations, Externals int }
+// DemoSummary counts what SeedDemo wrote; Events leaves the cancelled ones out.
+type DemoSummary struct{ Events, Cancelled, Attendances, Registrations, Externals int }
 
 // SeedDemo writes the demo events (past ones with attendance, coming ones with
-// registrations) and external training entries for the demo roster (clerkNNN at the
+// registrations, one of them cancelled after clerks registered) and external training entries for the demo roster (clerkNNN at the
 // demo units). It does nothing when any event exists.
 func (s *Store) SeedDemo(ctx context.Context) (DemoSummary, error) {
 	var sum DemoSummary
@@ -94,13 +99,23 @@ func (s *Store) seedEvent(ctx context.Context, d demoEvent, today time.Time, sum
 	if err := s.CreateEvent(ctx, 0, &e); err != nil {
 		return err
 	}
-	sum.Events++
+	if err := s.seedPlaces(ctx, d, &e, sum); err != nil || d.cancelWhy == "" {
+		sum.Events++
+		return err
+	}
+	sum.Cancelled++
+	_, err := s.CancelEvent(ctx, 0, e.ID, d.cancelWhy)
+	return err
+}
+
+// seedPlaces registers the event's clerks and, for a past event, signs most of them in.
+func (s *Store) seedPlaces(ctx context.Context, d demoEvent, e *Event, sum *DemoSummary) error {
 	i := 0
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, r := range d.registered {
 			for n := r[0]; n <= r[1]; n++ {
 				i++
-				if err := s.seedPlace(ctx, tx, &e, n, d.day < 0 && (d.absentEveryNth == 0 || i%d.absentEveryNth != 0), sum); err != nil {
+				if err := s.seedPlace(ctx, tx, e, n, d.day < 0 && (d.absentEveryNth == 0 || i%d.absentEveryNth != 0), sum); err != nil {
 					return err
 				}
 			}

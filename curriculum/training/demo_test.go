@@ -2,6 +2,7 @@ package training_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"clerkskill/app/apptest"
@@ -10,8 +11,8 @@ import (
 )
 
 // TestDemoTraining seeds the demo events and external entries: past events carry
-// attendance and hours, coming ones registrations, one entry is voided; seeding twice
-// changes nothing.
+// attendance and hours, coming ones registrations, one is cancelled with its
+// registrations kept, one entry is voided; seeding twice changes nothing.
 func TestDemoTraining(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -19,7 +20,7 @@ func TestDemoTraining(t *testing.T) {
 			s, ctx := env.Srv.Training, context.Background()
 			sum, err := s.SeedDemo(ctx)
 			must(t, err)
-			if sum.Events != 6 || sum.Attendances < 100 || sum.Registrations < 50 || sum.Externals != 9 {
+			if sum.Events != 6 || sum.Cancelled != 1 || sum.Attendances < 100 || sum.Registrations < 50 || sum.Externals != 9 {
 				t.Fatalf("demo summary %+v", sum)
 			}
 			again, err := s.SeedDemo(ctx)
@@ -41,6 +42,11 @@ func TestDemoTraining(t *testing.T) {
 			}
 			if len(open) != 3 || mine != 1 {
 				t.Errorf("clerk095 sees %d coming events (want 3), registered for %d (want 1, the 东湖 session)", len(open), mine)
+			}
+			gone, err := s.FindOpenEvents(ctx, uid(t, env, "clerk061"))
+			must(t, err)
+			if !slices.ContainsFunc(gone, func(o *training.OpenEvent) bool { return o.Cancelled() && o.Mine != nil && o.CancelReason != "" }) {
+				t.Errorf("clerk061 is not shown the cancelled session they registered for")
 			}
 			rows, _, _, err := s.ByUnit(ctx, training.ReportFilter{OrgID: orgID(t, env, countyCode), Year: training.YearOf(env.Now.Now().AddDate(0, 0, -40))})
 			must(t, err)
