@@ -66,7 +66,7 @@ func regPageCases(t *testing.T) []regPageCase {
 		{"decisions unreleased", "register_decisions", decisionsPage{Decisions: &Decisions{Session: sess}}, []string{"尚未发布", "本场次没有考生"}, []string{"认定所选考生"}},
 		{"register", "register_list", registerPage{Rows: []*CertRow{cert, revoked}, Total: 2, Levels: levelOptions(), Statuses: statusOptions(),
 			Query: registerQuery{Level: 2, Status: CertValid}, Units: []unitOption{{ID: 4, Name: "城关镇便民服务中心"}}, Next: "/certificates?page=2"},
-			[]string{cert.Number, "至2029-11-19", "已撤销", `<option value="2" selected>二级（技师）</option>`, `<option value="valid" selected>有效</option>`, "共2本", `href="/certificates?page=2"`}, nil},
+			[]string{cert.Number, "有效期至2029年11月19日；到期前须", "长期有效", "已撤销", `<option value="2" selected>二级（技师）</option>`, `<option value="valid" selected>有效</option>`, "共2本", `href="/certificates?page=2"`}, nil},
 		{"register empty", "register_list", registerPage{Levels: levelOptions(), Statuses: statusOptions()}, []string{"没有符合条件的证书"}, nil},
 		{"certificate", "register_show", certificatePage{Cert: cert, VerifyURL: "http://x/verify?no=1", CanRevoke: true, Classes: RevokeClasses},
 			[]string{"990***********1234", "理论知识 81.0分；综合评审 70.3分", "有效期至2029年11月19日；到期前须", "撤销证书", "考试违纪"}, nil},

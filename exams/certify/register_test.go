@@ -109,6 +109,10 @@ func TestNeverAwardedUnlessEveryPartPasses(t *testing.T) {
 					if err != nil || len(certs) != 1 || certs[0].Level != tc.level || len(certs[0].Parts) != len(parts) {
 						t.Fatalf("award: %v %+v", err, certs)
 					}
+					if tc.review != nil {
+						_, err := f.panel(sid, c, 40, 40, 40)
+						wantCode(t, err, web.ECONFLICT) // the award rests on the recorded score
+					}
 				})
 			}
 		})

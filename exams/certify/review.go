@@ -160,10 +160,20 @@ func (s *Store) RecordReview(ctx context.Context, actor, sessionID int64, in Rev
 	return out, err
 }
 
+// checkCandidate requires a candidate of the session not yet awarded from it: a review
+// score the certificate rests on is not changed afterwards.
 func (s *Store) checkCandidate(ctx context.Context, tx bun.IDB, sessionID, userID int64) error {
 	n, err := tx.NewSelect().Table("session_candidates").Where("session_id = ? AND user_id = ?", sessionID, userID).Count(ctx)
 	if err == nil && n == 0 {
 		return web.Errorf(web.ENOTFOUND, "考生不在本场次")
+	}
+	if err != nil {
+		return err
+	}
+	n, err = tx.NewSelect().TableExpr("certificates AS ct").Join("JOIN users AS u ON u.staff_id = ct.staff_id").
+		Where("ct.session_id = ? AND u.id = ?", sessionID, userID).Count(ctx)
+	if err == nil && n > 0 {
+		return web.Errorf(web.ECONFLICT, "该考生已认定发证，不能再修改综合评审成绩")
 	}
 	return err
 }
