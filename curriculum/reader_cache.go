@@ -37,7 +37,8 @@ type lessonRef struct {
 }
 
 // revContent is one revision as the reader shows it. rev and everything under it are
-// shared by every request and never changed once built.
+// shared by every request and never changed once built; rev.Status is as it was when kept
+// (a published revision later superseded still says published), which the reader never shows.
 type revContent struct {
 	rev  *Revision
 	size int // bytes of text held, for the bound
