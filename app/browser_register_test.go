@@ -15,8 +15,9 @@ import (
 	"clerkskill/rbac"
 )
 
-// TestBrowserAwardPrintVerify: the trainer releases a 五级 session's results; 城关镇's HR
-// opens the decisions, sees one candidate proposed and one refused for a failed skill
+// TestBrowserAwardPrintVerify: clerk062 has applied for 五级 and 城关镇's HR approves the
+// application on its page (by exception with a stated reason when the records fall
+// short); the trainer releases a 五级 session's results; 城关镇's HR opens the decisions, sees one candidate proposed and one refused for a failed skill
 // part, awards the one, opens the certificate and its printable page (QR code, A4
 // landscape stylesheet); an anonymous visitor verifies the number on /verify and sees
 // only the masked name.
@@ -25,9 +26,12 @@ func TestBrowserAwardPrintVerify(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			env := apptest.New(t, d)
 			sid, passer, failer := awardSession(t, env)
+			app := applyFor(t, env, "clerk062")
 			base := env.Listen()
+			hr := newBrowser(t)
+			hrApproves(t, hr, base, app)
 			trainerReleases(t, newBrowser(t), base, sid)
-			number := hrAwards(t, newBrowser(t), base, sid, passer, failer)
+			number := hrAwards(t, hr, base, sid, passer, failer)
 			visitorVerifies(t, newBrowser(t), base, number, passer)
 		})
 	}
@@ -73,10 +77,37 @@ func writeResult(t *testing.T, env *apptest.Env, sid, partID int64, part string,
 	must(t, err)
 }
 
+// applyFor files a 五级 application for a clerk, as the clerk would on their own page.
+func applyFor(t *testing.T, env *apptest.Env, username string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	u, err := env.Srv.RBAC.FindUserByUsername(ctx, username)
+	must(t, err)
+	a, err := env.Srv.Certify.Apply(ctx, u.ID, *u.StaffID, 5)
+	must(t, err)
+	return a.ID
+}
+
+// hrApproves approves the application on its page: directly when the 申报条件 are met,
+// otherwise by exception with a reason.
+func hrApproves(t *testing.T, ctx context.Context, base string, id int64) {
+	t.Helper()
+	step(t, ctx, "sign in", browserLogin(base, "hr.chengguan", rbac.DemoPassword), chromedp.WaitVisible(chromedp.ID("home")))
+	step(t, ctx, "open the application", chromedp.Navigate(fmt.Sprintf("%s/applications/%d", base, id)), chromedp.WaitVisible(chromedp.ID("application-status")))
+	eligible, err := innerText(ctx, "#eligibility")
+	must(t, err)
+	if strings.Contains(eligible, "不符合") {
+		step(t, ctx, "approve by exception", chromedp.SendKeys(chromedp.ID("exception-reason"), "窗口一线工作表现突出，经中心研究同意破格申报"),
+			chromedp.Click(chromedp.ID("exception")))
+	} else {
+		step(t, ctx, "approve", chromedp.Click(chromedp.ID("approve")))
+	}
+	waitUntil(t, ctx, "application approved", `(document.getElementById('application-status') || {textContent: ''}).textContent === '已通过'`)
+}
+
 // hrAwards signs the level off for the candidate who passed and returns the number.
 func hrAwards(t *testing.T, ctx context.Context, base string, sid int64, passer, failer string) string {
 	t.Helper()
-	step(t, ctx, "sign in", browserLogin(base, "hr.chengguan", rbac.DemoPassword), chromedp.WaitVisible(chromedp.ID("home")))
 	step(t, ctx, "open the decisions", chromedp.Navigate(base+"/awards"), chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/awards/%d"]`, sid))),
 		chromedp.WaitVisible(chromedp.ID("award-selected")))
 	text, err := innerText(ctx, "table.decisions")
