@@ -34,7 +34,7 @@ func TestEveryCompetencyPageRenders(t *testing.T) {
 			Sessions: sessionChart(dash.Sessions), Branches: branchChart(dash.Branches, 60), Months: monthChart(dash.Months)}),
 			Want: []string{"各单位持证等级分布", `class="s5"`, "各场次通过率", "75%", "各分支达到60分的比例", "polyline", "累计"}},
 		{Name: "dashboard, nothing yet", Page: "competency_dashboard", Data: page(hr, dashboardPage{D: &Dashboard{OrgName: "东湖街道"}}),
-			Want: []string{"还没有有效的等级证书", "没有可统计的数据"}},
+			Want: []string{"还没有有效的等级证书", "没有可统计的数据", "还没有颁证记录"}, Absent: []string{"polyline"}},
 		{Name: "settings", Page: "competency_settings", Data: page(hr, settingsPage{OrgID: 4, Orgs: orgs, Settings: DefaultSettings(),
 			Errors: map[string]string{"gap_below": "短板线须在1至100分之间"}}), Want: []string{"沿用系统默认的设置", "短板线须在1至100分之间"}},
 	})

@@ -282,3 +282,11 @@ func LevelName(k int) string {
 	}
 	return exams.LevelName(k)
 }
+
+// Awarded is how many awards (not revoked) the unit's people have had in all.
+func (d *Dashboard) Awarded() int {
+	if len(d.Months) == 0 {
+		return 0
+	}
+	return d.Months[len(d.Months)-1].Cumulative
+}
