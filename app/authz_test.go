@@ -40,7 +40,7 @@ var roleCovers = map[string][]string{
 	"clerk":        {},
 	"trainer":      {"chengguan", "donghu"},
 	"hr.chengguan": {"chengguan"},
-	"hr":           {"chengguan", "donghu", "export:use", "roster:import"},
+	"hr":           {"chengguan", "donghu"},
 	"admin":        {"chengguan", "donghu", "othercounty"},
 }
 
