@@ -85,7 +85,12 @@ func parseRating(no int, c []string, rep *exports.Report) (RatingInput, bool) {
 	if utf8.RuneCountInString(in.CaseNo) > 40 {
 		rep.Add(no, "办件编号", "不超过40个字符")
 	}
-	return in, !rep.Has(no, "工号") && !rep.Has(no, "评价日期") && !rep.Has(no, "评价等级")
+	for _, col := range RatingHeader {
+		if rep.Has(no, col) {
+			return in, false
+		}
+	}
+	return in, true
 }
 
 // parseCounts turns each clerk-and-month row into one input per grade with ratings.
