@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"clerkskill/app/web"
+	"clerkskill/exports"
 )
 
 // textItem is one question of an Aiken or GIFT file: where it starts, its lines, and the
@@ -42,7 +43,7 @@ func ParseAiken(r io.Reader, opt ImportOptions) ([]*Question, *Report, error) {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "" && cur != nil && len(cur.q.Options) > 0:
-			rep.add(cur.line, "答案", "缺少“ANSWER: 字母”一行")
+			rep.Add(cur.line, "答案", "缺少“ANSWER: 字母”一行")
 			cur = nil
 		case line == "":
 		case cur == nil:
@@ -60,7 +61,7 @@ func ParseAiken(r io.Reader, opt ImportOptions) ([]*Question, *Report, error) {
 		}
 	}
 	if cur != nil {
-		rep.add(cur.line, "答案", "缺少“ANSWER: 字母”一行")
+		rep.Add(cur.line, "答案", "缺少“ANSWER: 字母”一行")
 	}
 	return finishText(items, opt, rep)
 }
@@ -74,20 +75,20 @@ func aikenLine(it *textItem, line string, rep *Report) (done bool) {
 			q.Type, q.Partial = Multiple, PartialHalf
 		}
 		if len(q.Options) == 0 {
-			rep.add(it.line, "选项", "没有选项：每个选项单独一行，写成“A. 内容”")
+			rep.Add(it.line, "选项", "没有选项：每个选项单独一行，写成“A. 内容”")
 		}
 		return true
 	}
 	if m := aikenOption.FindStringSubmatch(line); m != nil && (len(q.Options) > 0 || q.Stem != "") {
 		want := Letters[min(len(q.Options), len(Letters)-1)]
 		if got := strings.ToUpper(m[1]); got[0] != want || len(q.Options) == len(Letters) {
-			rep.add(it.line, "选项", "选项“%s”不合顺序：应从A起依次排列，最多到H", line)
+			rep.Add(it.line, "选项", "选项“%s”不合顺序：应从A起依次排列，最多到H", line)
 		}
 		q.Options = append(q.Options, strings.TrimSpace(m[2]))
 		return false
 	}
 	if len(q.Options) > 0 {
-		rep.add(it.line, "选项", "“%s”既不是选项也不是 ANSWER 行", line)
+		rep.Add(it.line, "选项", "“%s”既不是选项也不是 ANSWER 行", line)
 		return false
 	}
 	q.Stem = strings.TrimSpace(q.Stem + "\n" + line)
@@ -129,11 +130,11 @@ func finishText(items []*textItem, opt ImportOptions, rep *Report) ([]*Question,
 	if len(items) == 0 && rep.OK() {
 		return nil, nil, web.Errorf(web.EINVALID, "文件中没有题目")
 	}
-	rep.Rows = len(items)
+	rep.Rows, rep.Header = len(items), textHeader
 	seen := map[string]int{}
 	qs := make([]*Question, 0, len(items))
 	for i, it := range items {
-		rep.source = append(rep.source, sourceRow{no: it.line, cells: it.lines})
+		rep.Source = append(rep.Source, exports.TextSource(it.line, it.lines))
 		if it.q != nil {
 			applyDefaults(it.q, opt.Defaults)
 			checkTextItem(it, opt, rep, seen)
@@ -164,18 +165,18 @@ func checkTextItem(it *textItem, opt ImportOptions, rep *Report, seen map[string
 	if err := it.q.Validate(opt.Std); err != nil {
 		var e *web.Error
 		if !errors.As(err, &e) || len(e.Fields) == 0 {
-			rep.add(it.line, "", "%s", web.ErrorMessage(err))
+			rep.Add(it.line, "", "%s", web.ErrorMessage(err))
 		} else {
 			for _, f := range slices.Sorted(maps.Keys(e.Fields)) {
-				if !rep.has(it.line, textFields[f]) { // the reader already said what is wrong there
-					rep.add(it.line, textFields[f], "%s", e.Fields[f])
+				if !rep.Has(it.line, textFields[f]) { // the reader already said what is wrong there
+					rep.Add(it.line, textFields[f], "%s", e.Fields[f])
 				}
 			}
 		}
 	}
 	key := NormalizeText(it.q.Stem)
 	if first, dup := seen[key]; dup && key != "" {
-		rep.add(it.line, "题干", "题干与第 %d 行开始的题目重复", first)
+		rep.Add(it.line, "题干", "题干与第 %d 行开始的题目重复", first)
 	} else {
 		seen[key] = it.line
 	}

@@ -67,11 +67,11 @@ func giftItem(it *textItem, rep *Report) *Question {
 	text = strings.TrimSpace(giftFormat.ReplaceAllString(text, ""))
 	open, close := giftBraces(text)
 	if open < 0 || close < 0 {
-		rep.add(it.line, "答案", "没有找到答案部分 {…}（不支持说明类条目）")
+		rep.Add(it.line, "答案", "没有找到答案部分 {…}（不支持说明类条目）")
 		return nil
 	}
 	if o2, _ := giftBraces(text[close+1:]); o2 >= 0 {
-		rep.add(it.line, "答案", "一道题只能有一个答案部分 {…}")
+		rep.Add(it.line, "答案", "一道题只能有一个答案部分 {…}")
 		return nil
 	}
 	before, body, after := text[:open], strings.TrimSpace(text[open+1:close]), strings.TrimSpace(text[close+1:])
@@ -105,10 +105,10 @@ func giftBraces(s string) (open, close int) {
 func giftAnswer(q *Question, body string, it *textItem, rep *Report) bool {
 	switch upper := strings.ToUpper(strings.TrimSpace(cutFeedback(body))); {
 	case body == "":
-		rep.add(it.line, "题型", "不支持问答题（{}），请改用 Excel 模板导入简答题")
+		rep.Add(it.line, "题型", "不支持问答题（{}），请改用 Excel 模板导入简答题")
 		return false
 	case strings.HasPrefix(body, "#"):
-		rep.add(it.line, "题型", "不支持数值题（{#…}），请改为填空题")
+		rep.Add(it.line, "题型", "不支持数值题（{#…}），请改为填空题")
 		return false
 	case upper == "T" || upper == "TRUE" || upper == "F" || upper == "FALSE":
 		b := upper[0] == 'T'
@@ -117,7 +117,7 @@ func giftAnswer(q *Question, body string, it *textItem, rep *Report) bool {
 	}
 	answers, ok := giftAnswers(body)
 	if !ok {
-		rep.add(it.line, "答案", "答案部分应由 =正确答案 和 ~错误答案 组成")
+		rep.Add(it.line, "答案", "答案部分应由 =正确答案 和 ~错误答案 组成")
 		return false
 	}
 	return giftChoice(q, answers, it, rep)
@@ -187,7 +187,7 @@ func giftChoice(q *Question, as []giftAns, it *textItem, rep *Report) bool {
 	rights, wrongs, weighted := 0, 0, 0
 	for _, a := range as {
 		if strings.Contains(a.text, "->") && a.right {
-			rep.add(it.line, "题型", "不支持匹配题（=… -> …）")
+			rep.Add(it.line, "题型", "不支持匹配题（=… -> …）")
 			return false
 		}
 		switch {
@@ -210,10 +210,10 @@ func giftChoice(q *Question, as []giftAns, it *textItem, rep *Report) bool {
 			q.Type, q.Partial = Single, ""
 		}
 	case rights == 0:
-		rep.add(it.line, "答案", "没有标出正确答案：单选用 =，多选用 ~%%50%% 这样的正权重")
+		rep.Add(it.line, "答案", "没有标出正确答案：单选用 =，多选用 ~%%50%% 这样的正权重")
 		return false
 	default:
-		rep.add(it.line, "答案", "正确答案标记混用：单选只用一个 =，多选请用 ~%%权重%% 标出每个正确选项")
+		rep.Add(it.line, "答案", "正确答案标记混用：单选只用一个 =，多选请用 ~%%权重%% 标出每个正确选项")
 		return false
 	}
 	for i, a := range as {

@@ -5,6 +5,7 @@ import (
 
 	"clerkskill/app/web"
 	"clerkskill/app/web/webtest"
+	"clerkskill/exports"
 	"clerkskill/rbac"
 )
 
@@ -17,7 +18,7 @@ func TestImportPagesRender(t *testing.T) {
 	}
 	viewer := &web.Viewer{ID: 9, Username: "trainer", DisplayName: "培训师", Roles: []string{"trainer"}}
 	units := []*rbac.OrgUnit{{ID: 2, Name: "某县中心", Depth: 1}, {ID: 4, Name: "某镇<b>中心", Depth: 2}}
-	rep := &Report{Format: FormatXLSX, Rows: 3, Total: 2, Errors: []RowError{{2, "答案", "答案须为选项字母 A–C"}, {3, "", "题干与第 2 行重复"}}}
+	rep := &Report{Format: FormatXLSX, Report: exports.Report{Rows: 3, Total: 2, Errors: []RowError{{Row: 2, Column: "答案", Message: "答案须为选项字母 A–C"}, {Row: 3, Column: "", Message: "题干与第 2 行重复"}}}}
 	levels := []importLevel{{5, "五级", true}, {4, "四级", false}}
 	cases := []struct {
 		name string

@@ -35,7 +35,7 @@ func (rr *rowReader) fail(col int, format string, args ...any) {
 		return // one message per cell is enough
 	}
 	rr.bad[col] = true
-	rr.rep.add(rr.no, Columns[col], format, args...)
+	rr.rep.Add(rr.no, Columns[col], format, args...)
 }
 
 func (rr *rowReader) question() *Question {
@@ -84,14 +84,14 @@ func (rr *rowReader) validate(q *Question) {
 	}
 	var e *web.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		rr.rep.add(rr.no, "", "%s", web.ErrorMessage(err))
+		rr.rep.Add(rr.no, "", "%s", web.ErrorMessage(err))
 		return
 	}
 	for _, f := range slices.Sorted(maps.Keys(e.Fields)) {
 		if col, known := validateColumns[f]; known {
 			rr.fail(col, "%s", e.Fields[f])
 		} else {
-			rr.rep.add(rr.no, "", "%s", e.Fields[f])
+			rr.rep.Add(rr.no, "", "%s", e.Fields[f])
 		}
 	}
 }

@@ -66,14 +66,14 @@ func TestAikenBroken(t *testing.T) {
 		want       []RowError
 	}{
 		{"no answer line", "题一？\nA. 甲\nB. 乙\n\n题二？\nA. 甲\nB. 乙\nANSWER: A\n",
-			[]RowError{{1, "答案", "缺少“ANSWER: 字母”一行"}}},
+			[]RowError{{Row: 1, Column: "答案", Message: "缺少“ANSWER: 字母”一行"}}},
 		{"answer letter outside the options", "题一？\nA. 甲\nB. 乙\nANSWER: D\n",
-			[]RowError{{1, "答案", "答案须为选项字母 A–B，不重复"}}},
+			[]RowError{{Row: 1, Column: "答案", Message: "答案须为选项字母 A–B，不重复"}}},
 		{"options out of order", "题一？\nA. 甲\nC. 乙\nANSWER: A\n",
-			[]RowError{{1, "选项", "选项“C. 乙”不合顺序：应从A起依次排列，最多到H"}}},
-		{"no options", "题一？\nANSWER: A\n", []RowError{{1, "选项", "没有选项：每个选项单独一行，写成“A. 内容”"}}},
+			[]RowError{{Row: 1, Column: "选项", Message: "选项“C. 乙”不合顺序：应从A起依次排列，最多到H"}}},
+		{"no options", "题一？\nANSWER: A\n", []RowError{{Row: 1, Column: "选项", Message: "没有选项：每个选项单独一行，写成“A. 内容”"}}},
 		{"duplicate stem", "题一？\nA. 甲\nB. 乙\nANSWER: A\n\n题一？\nA. 甲\nB. 乙\nANSWER: B\n",
-			[]RowError{{6, "题干", "题干与第 1 行开始的题目重复"}}},
+			[]RowError{{Row: 6, Column: "题干", Message: "题干与第 1 行开始的题目重复"}}},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,13 +174,13 @@ func TestGIFTBroken(t *testing.T) {
 		t.Fatalf("qs=%v err=%v", qs, err)
 	}
 	want := []RowError{
-		{1, "题型", "不支持问答题（{}），请改用 Excel 模板导入简答题"},
-		{3, "题型", "不支持数值题（{#…}），请改为填空题"},
-		{5, "题型", "不支持匹配题（=… -> …）"},
-		{7, "答案", "没有找到答案部分 {…}（不支持说明类条目）"},
-		{9, "答案", "正确答案标记混用：单选只用一个 =，多选请用 ~%权重% 标出每个正确选项"},
-		{11, "答案", "没有标出正确答案：单选用 =，多选用 ~%50% 这样的正权重"},
-		{13, "答案", "一道题只能有一个答案部分 {…}"},
+		{Row: 1, Column: "题型", Message: "不支持问答题（{}），请改用 Excel 模板导入简答题"},
+		{Row: 3, Column: "题型", Message: "不支持数值题（{#…}），请改为填空题"},
+		{Row: 5, Column: "题型", Message: "不支持匹配题（=… -> …）"},
+		{Row: 7, Column: "答案", Message: "没有找到答案部分 {…}（不支持说明类条目）"},
+		{Row: 9, Column: "答案", Message: "正确答案标记混用：单选只用一个 =，多选请用 ~%权重% 标出每个正确选项"},
+		{Row: 11, Column: "答案", Message: "没有标出正确答案：单选用 =，多选用 ~%50% 这样的正权重"},
+		{Row: 13, Column: "答案", Message: "一道题只能有一个答案部分 {…}"},
 	}
 	if diff := cmp.Diff(want, rep.Errors); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)

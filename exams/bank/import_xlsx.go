@@ -236,20 +236,20 @@ func (s *questionSheet) questions(opt ImportOptions) ([]*Question, *Report, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	rep := &Report{Format: FormatXLSX, header: s.header}
+	rep := &Report{Format: FormatXLSX, Report: exports.Report{Header: s.header}}
 	for i := 1; i < len(s.formatted); i++ {
 		if !emptyRow(s.formatted[i]) {
-			rep.source = append(rep.source, sourceRow{no: i + 1, cells: s.cells(i, pos)})
+			rep.Source = append(rep.Source, exports.SourceRow{No: i + 1, Cells: s.cells(i, pos)})
 		}
 	}
-	rep.Rows = len(rep.source)
+	rep.Rows = len(rep.Source)
 	if rep.Rows == 0 {
 		return nil, nil, web.Errorf(web.EINVALID, "工作表“%s”没有题目：请从第2行起每行填写一题", SheetQuestions)
 	}
 	qs := make([]*Question, 0, rep.Rows)
 	stems := map[string]int{}
-	for i, src := range rep.source {
-		rr := &rowReader{no: src.no, cells: byTemplate(src.cells, pos), rep: rep, opt: opt}
+	for i, src := range rep.Source {
+		rr := &rowReader{no: src.No, cells: byTemplate(src.Cells, pos), rep: rep, opt: opt}
 		q := rr.question()
 		rr.checkDuplicate(q, stems)
 		qs = append(qs, q)

@@ -231,11 +231,11 @@ func TestWorkbookRowErrors(t *testing.T) {
 		t.Fatalf("qs=%v err=%v", qs, err)
 	}
 	want := []RowError{
-		{2, "答案", "答案须为选项字母 A–C，不重复"},
-		{3, "标准代码", "标准代码“9.9”不在现行标准中"},
-		{4, "题干", "题干与第 2 行重复"},
-		{5, "题型", "题型“连线题”无法识别，应为单选题、多选题、判断题、填空题、简答题或实操题"},
-		{6, "评分细则", "评分细则第 1 条“核对材料”应写成“要点：分值”"},
+		{Row: 2, Column: "答案", Message: "答案须为选项字母 A–C，不重复"},
+		{Row: 3, Column: "标准代码", Message: "标准代码“9.9”不在现行标准中"},
+		{Row: 4, Column: "题干", Message: "题干与第 2 行重复"},
+		{Row: 5, Column: "题型", Message: "题型“连线题”无法识别，应为单选题、多选题、判断题、填空题、简答题或实操题"},
+		{Row: 6, Column: "评分细则", Message: "评分细则第 1 条“核对材料”应写成“要点：分值”"},
 	}
 	if diff := cmp.Diff(want, rep.Errors); diff != "" {
 		t.Errorf("row errors (-want +got):\n%s", diff)
