@@ -56,7 +56,7 @@ func competencySessions(townID, eastID, blueprint int64, now time.Time) []sessio
 		at := day.AddDate(0, 0, -days).Add(9 * time.Hour)
 		return session.DemoSession{Input: session.Input{Name: name, Level: 5, OrgID: org, OpensAt: at, ClosesAt: at.Add(2 * time.Hour),
 			Rooms: []string{room}, Parts: theory}, Candidates: session.CandidateInput{OrgIDs: units, Room: room},
-			Staff: []session.StaffInput{{Username: "trainer", Role: session.RoleInvigilator, Room: room}, {Username: "trainer", Role: session.RoleAssessor}},
+			Staff:    []session.StaffInput{{Username: "trainer", Role: session.RoleInvigilator, Room: room}, {Username: "trainer", Role: session.RoleAssessor}},
 			Finished: true, Strength: competency.DemoStrength}
 	}
 	return []session.DemoSession{
