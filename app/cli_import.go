@@ -60,7 +60,9 @@ func importQuestions(env Env, args []string) error {
 	}
 	qs, rep, err := bk.Import(env.Ctx, 0, in)
 	if err != nil {
-		printRowErrors(env.Stderr, rep)
+		if rep != nil {
+			printReport(env.Stderr, &rep.Report)
+		}
 		return err
 	}
 	writeln(env.Stdout, "imported %d question(s)", len(qs))
@@ -115,18 +117,6 @@ func bar(w io.Writer, what string) func(done, total int) {
 				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
 		}
 		_ = b.Set(done)
-	}
-}
-
-func printRowErrors(w io.Writer, rep *bank.Report) {
-	if rep == nil {
-		return
-	}
-	for _, e := range rep.Errors {
-		fmt.Fprintln(w, e.String())
-	}
-	if rep.Total > len(rep.Errors) {
-		fmt.Fprintf(w, "… and %d more\n", rep.Total-len(rep.Errors))
 	}
 }
 

@@ -188,6 +188,7 @@ func importRoster(env Env, args []string) error {
 	return nil
 }
 
+// printReport lists an import's row errors, one a line, and how many were left off.
 func printReport(w io.Writer, rep *exports.Report) {
 	for _, e := range rep.Errors {
 		fmt.Fprintln(w, e.String())
