@@ -168,23 +168,7 @@ func (s *Store) CreateQuestion(ctx context.Context, actor int64, q *Question) er
 
 // CreateQuestions adds many questions in one transaction: all or none.
 func (s *Store) CreateQuestions(ctx context.Context, actor int64, qs []*Question) error {
-	std, err := s.Standard(ctx)
-	if err != nil {
-		return err
-	}
-	for _, q := range qs {
-		if err := q.Validate(std); err != nil {
-			return err
-		}
-	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, q := range qs {
-			if err := s.insertFirst(ctx, tx, actor, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.ImportQuestions(ctx, actor, qs, nil)
 }
 
 func (s *Store) insertFirst(ctx context.Context, tx bun.Tx, actor int64, q *Question) error {
