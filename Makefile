@@ -25,5 +25,19 @@ vet:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Every fuzz target, one after another, each for FUZZTIME (make fuzz FUZZTIME=30s).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := \
+	./exams/bank:FuzzParseAiken ./exams/bank:FuzzParseGIFT ./exams/bank:FuzzParseWorkbook \
+	./exams:FuzzParseStandard ./exams:FuzzParseWeightWorkbook \
+	./curriculum:FuzzRenderMarkdown ./exports:FuzzReadTable \
+	./exports/pay:FuzzParseRatings ./exports/pay:FuzzParseWorkload ./exports/sheets:FuzzRosterParse
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "== fuzz $$name in $$pkg for $(FUZZTIME)"; \
+	  $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	done
+
 bench:
 	bash bench/run.sh

@@ -238,17 +238,3 @@ func zipBomb(t *testing.T) []byte {
 	}
 	return buf.Bytes()
 }
-
-func FuzzParseWeightWorkbook(f *testing.F) {
-	var buf bytes.Buffer
-	_ = WriteWeightTemplate(&buf, MustDefault(f))
-	f.Add(buf.Bytes())
-	f.Add(plainZip(f))
-	f.Add([]byte("PK\x03\x04"))
-	base := MustDefault(f)
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if s, err := ParseWeightWorkbook(bytes.NewReader(b), base); err == nil && s.Validate() != nil {
-			t.Errorf("accepted an invalid definition")
-		}
-	})
-}

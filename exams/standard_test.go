@@ -232,14 +232,3 @@ func TestInvigilators(t *testing.T) {
 		}
 	}
 }
-
-func FuzzParseStandard(f *testing.F) {
-	f.Add(string(DefaultStandardYAML()), "yaml")
-	f.Add(`{"meta": {"code": "x"}, "levels": [{"code": 5, "theory_weights": [{"code": "1", "percent": 100}]}]}`, "json")
-	f.Add("tree: &a [*a]\n", "yaml")
-	f.Fuzz(func(t *testing.T, input, format string) {
-		if s, err := ParseStandard(strings.NewReader(input), format); err == nil && s.Validate() != nil {
-			t.Errorf("accepted an invalid definition")
-		}
-	})
-}

@@ -191,36 +191,6 @@ func TestGIFTBroken(t *testing.T) {
 	checkTextReport(t, rep)
 }
 
-func FuzzParseAiken(f *testing.F) {
-	s, err := defaultStd()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(goodAiken)
-	f.Add("题？\nA. 甲\nB. 乙\nANSWER: C\n")
-	f.Add("A. 甲\nANSWER:\n\n\n")
-	o := ImportOptions{Std: s, Defaults: Defaults{Owner: 1, Levels: LevelsOf(5), Code: "2.1", Score: 1}}
-	f.Fuzz(func(t *testing.T, text string) {
-		qs, rep, err := ParseAiken(strings.NewReader(text), o)
-		checkOutcome(t, s, qs, rep, err)
-	})
-}
-
-func FuzzParseGIFT(f *testing.F) {
-	s, err := defaultStd()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(goodGIFT)
-	f.Add("::t:: a {=b ~c}\n\nx {~%50%a ~%50%b}\n\ny {T}\n")
-	f.Add("{\\}{=\\=}::::{#}")
-	o := ImportOptions{Std: s, Defaults: Defaults{Owner: 1, Levels: LevelsOf(5), Code: "2.1", Score: 1}}
-	f.Fuzz(func(t *testing.T, text string) {
-		qs, rep, err := ParseGIFT(strings.NewReader(text), o)
-		checkOutcome(t, s, qs, rep, err)
-	})
-}
-
 // checkTextReport reads the text formats' error report: line, the item's text, the note.
 func checkTextReport(t *testing.T, rep *Report) {
 	t.Helper()

@@ -356,23 +356,6 @@ func zipBomb(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func FuzzParseWorkbook(f *testing.F) {
-	s, err := defaultStd()
-	if err != nil {
-		f.Fatal(err)
-	}
-	var buf bytes.Buffer
-	_ = ExportQuestions(&buf, everyType(), s)
-	f.Add(buf.Bytes())
-	f.Add([]byte("PK\x03\x04"))
-	f.Add([]byte("not a workbook"))
-	o := ImportOptions{Std: s, Defaults: Defaults{Owner: 1, Score: 1}}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		qs, rep, err := ParseWorkbook(bytes.NewReader(b), o)
-		checkOutcome(t, s, qs, rep, err)
-	})
-}
-
 // TestBrokenInputsStoreNothing sends every broken input through Store.Import on each
 // database and checks the bank is unchanged, while a good file is stored whole.
 func TestBrokenInputsStoreNothing(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 )
 
 // xlsx builds an upload: the first row is the header.
-func xlsx(t *testing.T, rows ...[]any) *bytes.Buffer {
+func xlsx(t testing.TB, rows ...[]any) *bytes.Buffer {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

@@ -24,17 +24,24 @@ type rosterCheck struct {
 }
 
 func (s *Store) newRosterCheck(ctx context.Context, scope rbac.Scope, tab *exports.Table, pos []int) (*rosterCheck, error) {
-	c := &rosterCheck{tab: tab, pos: pos, scope: scope, orgs: map[string]*rbac.OrgUnit{}, existing: map[string]*Person{},
-		idOwner: map[string]string{}, empRows: map[string]int{}, idRows: map[string]int{},
-		rep: &exports.Report{Rows: len(tab.Rows), Header: tab.Header, Source: tab.Rows}}
 	units, err := s.people.FindOrgs(ctx, rbac.OrgFilter{Scope: scope})
 	if err != nil {
 		return nil, err
 	}
+	c := newCheck(scope, tab, pos, units)
+	return c, s.loadStored(ctx, c)
+}
+
+// newCheck starts a check of tab against units (the importer's scope); loadStored then
+// adds the stored people the file names.
+func newCheck(scope rbac.Scope, tab *exports.Table, pos []int, units []*rbac.OrgUnit) *rosterCheck {
+	c := &rosterCheck{tab: tab, pos: pos, scope: scope, orgs: map[string]*rbac.OrgUnit{}, existing: map[string]*Person{},
+		idOwner: map[string]string{}, empRows: map[string]int{}, idRows: map[string]int{},
+		rep: &exports.Report{Rows: len(tab.Rows), Header: tab.Header, Source: tab.Rows}}
 	for _, u := range units {
 		c.orgs[u.Code] = u
 	}
-	return c, s.loadStored(ctx, c)
+	return c
 }
 
 // loadStored finds the stored people the file names by 工号 and by 身份证号, whatever
