@@ -42,6 +42,8 @@ func commands() []command {
 		{"standard", "standard show|import|template …            the skill standard", runStandard},
 		{"import", "import questions|roster FILE [--owner|--org ORG-CODE] …  bulk import (all or nothing)", runImport},
 		{"export", "export questions|roster|certificates|assessment [--org CODE] -o FILE.xlsx  workbooks", runExport},
+		{"backup", "backup -o FILE                                  copy the whole database to one file while it runs", runBackup},
+		{"restore", "restore [-force] FILE                          replace the database with a backup, then migrate", runRestore},
 		{"version", "version                                         print the version", runVersion},
 	}
 }
