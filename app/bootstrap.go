@@ -49,7 +49,7 @@ func seedDemo(env Env, srv *Server) error {
 
 // demoSteps extend the demo after people and places exist, in order; each package's
 // demo content is one step.
-var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedBlueprints, seedPractice, seedCourses, seedTraining, seedExamSessions, seedCompetency, seedCertificates, seedPay}
+var demoSteps = []func(Env, *Server) error{seedQuestionBank, seedBlueprints, seedPractice, seedCourses, seedTraining, seedExamSessions, seedCompetency, seedCertificates, seedPay, seedApplications}
 
 // seedQuestionBank loads the demo question bank, owned by the county centre.
 func seedQuestionBank(env Env, srv *Server) error {
