@@ -32,7 +32,11 @@ func seedExamSessions(env Env, srv *Server) error {
 		return fmt.Errorf("demo exam sessions: %w", err)
 	}
 	fmt.Fprintln(env.Stdout, "demo exam sessions: an open 五级 session for every clerk, a finished one at 城关镇 with submitted attempts")
-	return releaseFinished(env, srv, trainer.ID, finished)
+	if err := releaseFinished(env, srv, trainer.ID, finished); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo results: %d finished session(s) marked and released\n", len(finished))
+	return nil
 }
 
 // releaseFinished marks the finished sessions' attempts now, as the exam loop would, and
@@ -52,6 +56,5 @@ func releaseFinished(env Env, srv *Server, trainerID int64, sessions []int64) er
 			return fmt.Errorf("demo release: %w", err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "demo results: %d finished session(s) marked and released\n", len(sessions))
 	return nil
 }
