@@ -80,8 +80,8 @@ func exitCode(stderr io.Writer, err error) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 2
 	}
-	if msg := web.ErrorMessage(err); web.ErrorCode(err) != web.EINTERNAL {
-		fmt.Fprintln(stderr, "error:", msg)
+	if code := web.ErrorCode(err); code != web.EINTERNAL && code != web.EUNAVAILABLE {
+		fmt.Fprintln(stderr, "error:", web.ErrorMessage(err))
 	} else {
 		fmt.Fprintln(stderr, "error:", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"clerkskill/app/db"
 )
 
 // Error codes: the only kinds of failure a caller sees.
@@ -21,6 +23,8 @@ const (
 	ETOOLARGE  = "too_large"
 	ETHROTTLED = "throttled"
 	EINTERNAL  = "internal"
+	// EUNAVAILABLE: the database is unreachable or restarting; the request may be retried.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an application error with a code and a message safe to show a user.
@@ -29,6 +33,8 @@ type Error struct {
 	Message string
 	// Fields holds per-field messages for invalid input, keyed by field name.
 	Fields map[string]string
+	// RetryAfter is, for a throttled request, how many seconds to wait (the Retry-After header).
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -61,6 +67,8 @@ func ErrorCode(err error) string {
 		return e.Code
 	case errors.As(err, &fe):
 		return fiberCode(fe.Code)
+	case db.IsUnavailable(err):
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }
@@ -74,6 +82,8 @@ func ErrorMessage(err error) string {
 		return e.Message
 	case errors.As(err, &fe):
 		return fiberMessage(fe.Code)
+	case db.IsUnavailable(err):
+		return unavailableMessage
 	}
 	return "服务器内部错误，请稍后再试"
 }
@@ -87,7 +97,11 @@ var statusByCode = map[string]int{
 	ETOOLARGE:  fiber.StatusRequestEntityTooLarge,
 	ETHROTTLED: fiber.StatusTooManyRequests,
 	EINTERNAL:  fiber.StatusInternalServerError,
+
+	EUNAVAILABLE: fiber.StatusServiceUnavailable,
 }
+
+const unavailableMessage = "服务暂时不可用，请稍后重试（已保存的答案和数据不会丢失）"
 
 // Status maps an error to its HTTP status.
 func Status(err error) int { return statusByCode[ErrorCode(err)] }
@@ -115,6 +129,8 @@ func fiberMessage(status int) string {
 		return "提交的内容过大"
 	case fiber.StatusRequestTimeout:
 		return "请求超时"
+	case fiber.StatusServiceUnavailable:
+		return unavailableMessage
 	}
 	if status >= 500 {
 		return "服务器内部错误，请稍后再试"
@@ -122,10 +138,15 @@ func fiberMessage(status int) string {
 	return "请求格式不正确"
 }
 
-// LogIfInternal logs only errors a user cannot cause; the rest are expected.
+// LogIfInternal logs only errors a user cannot cause; the rest are expected. A database
+// outage is logged as a warning: the operator must know, but nothing is broken in the code.
 func LogIfInternal(log *slog.Logger, c *fiber.Ctx, err error) {
-	if ErrorCode(err) == EINTERNAL {
+	switch ErrorCode(err) {
+	case EINTERNAL:
 		log.Error("request failed", "err", err, "method", c.Method(), "path", c.Path(),
+			"request_id", c.Locals("requestid"))
+	case EUNAVAILABLE:
+		log.Warn("database unavailable", "err", err, "method", c.Method(), "path", c.Path(),
 			"request_id", c.Locals("requestid"))
 	}
 }

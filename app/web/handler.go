@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,8 +31,12 @@ func ErrorHandler(log *slog.Logger, r *Renderer) fiber.ErrorHandler {
 		LogIfInternal(log, c, err)
 		status := Status(err)
 		body := ErrorBody{Error: ErrorMessage(err), Code: ErrorCode(err)}
+		if status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "5")
+		}
 		if e, ok := err.(*Error); ok {
 			body.Fields = e.Fields
+			SetRetryAfter(c, e)
 		}
 		if WantsJSON(c) || r == nil {
 			return c.Status(status).JSON(body)
@@ -43,6 +49,14 @@ func ErrorHandler(log *slog.Logger, r *Renderer) fiber.ErrorHandler {
 			return c.Status(status).SendString(body.Error)
 		}
 		return nil
+	}
+}
+
+// SetRetryAfter tells a throttled client how long to wait, when the error says.
+func SetRetryAfter(c *fiber.Ctx, err error) {
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.RetryAfter))
 	}
 }
 
