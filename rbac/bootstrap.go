@@ -34,7 +34,10 @@ func (s *Store) Bootstrap(ctx context.Context, rootName, password string) (strin
 		if err := s.insertUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return s.insertGrant(ctx, tx, 0, &Grant{UserID: u.ID, Role: RoleAdmin, OrgID: root.ID})
+		if err := s.insertGrant(ctx, tx, 0, &Grant{UserID: u.ID, Role: RoleAdmin, OrgID: root.ID}); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx, u.ID)
 	})
 	if err != nil {
 		return "", err

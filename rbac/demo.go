@@ -43,7 +43,12 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 		return nil, err
 	}
 	d := &demoSeeder{s: s, hash: hash, rng: rand.New(rand.NewPCG(2026, 11))}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return d.seed(ctx, tx) })
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := d.seed(ctx, tx); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}

@@ -30,6 +30,10 @@ var policyText string
 type Enforcer struct {
 	e *casbin.SyncedEnforcer
 
+	// reloading serialises reloads, each reading the database and then applying: the
+	// last to finish began after the last change it was told of, so it is never stale.
+	reloading sync.Mutex
+
 	mu     sync.RWMutex
 	grants map[int64][]grantRule
 }
@@ -119,6 +123,8 @@ func (en *Enforcer) grantsOf(userID int64) []grantRule {
 // reloadUser replaces the user's grouping rules with the grants now in the database,
 // touching only that user's rules in casbin.
 func (en *Enforcer) reloadUser(ctx context.Context, db bun.IDB, userID int64) error {
+	en.reloading.Lock()
+	defer en.reloading.Unlock()
 	rules, err := loadGrantRules(ctx, db, &userID)
 	if err != nil {
 		return err
@@ -153,6 +159,8 @@ func asRules(userID int64, gs []grantRule) [][]string {
 
 // Reload reads every grant again, e.g. after another instance changed them.
 func (en *Enforcer) Reload() error {
+	en.reloading.Lock()
+	defer en.reloading.Unlock()
 	if err := en.e.LoadPolicy(); err != nil {
 		return err
 	}

@@ -70,7 +70,10 @@ func (s *Store) CreateStaff(ctx context.Context, actor int64, in *NewStaff) (*Us
 		return nil, "", err
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return s.createStaffTx(ctx, tx, actor, &in.Staff, u)
+		if err := s.createStaffTx(ctx, tx, actor, &in.Staff, u); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx, u.ID)
 	})
 	if err != nil {
 		return nil, "", err
@@ -158,8 +161,10 @@ func (s *Store) UpdateStaff(ctx context.Context, actor, id int64, upd StaffUpdat
 	var userID int64
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		userID, err = s.updateStaffTx(ctx, tx, actor, id, upd)
-		return err
+		if userID, err = s.updateStaffTx(ctx, tx, actor, id, upd); err != nil || userID == 0 {
+			return err
+		}
+		return grantsChanged(ctx, tx, userID) // a move or a deactivation changes what they may do
 	})
 	if err != nil {
 		return nil, err
@@ -220,7 +225,7 @@ func (s *Store) ImportStaff(ctx context.Context, actor int64, changes []StaffCha
 				return fmt.Errorf("row %d: %w", i+1, err)
 			}
 		}
-		return nil
+		return grantsChanged(ctx, tx) // one notice for the whole roster
 	})
 	if err != nil {
 		return nil, err

@@ -118,7 +118,10 @@ func (s *Store) AddGrant(ctx context.Context, actor int64, g *Grant) error {
 		if _, err := findOrg(ctx, tx, g.OrgID); err != nil {
 			return err
 		}
-		return s.insertGrant(ctx, tx, actor, g)
+		if err := s.insertGrant(ctx, tx, actor, g); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx, g.UserID)
 	})
 	if err != nil {
 		return err
@@ -144,7 +147,10 @@ func (s *Store) RemoveGrant(ctx context.Context, actor int64, g *Grant) error {
 		if _, err := tx.NewDelete().Model(g).WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "grant.remove", "user", g.UserID, &g.OrgID, map[string]string{"role": g.Role})
+		if err := s.audit(ctx, tx, actor, "grant.remove", "user", g.UserID, &g.OrgID, map[string]string{"role": g.Role}); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx, g.UserID)
 	})
 	if err != nil {
 		return err
