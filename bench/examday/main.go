@@ -1,10 +1,13 @@
-// Command examday measures exam day on PostgreSQL: N candidates start one exam part
-// together, autosave answers and submit, through the session store (the code behind the
-// /api/v1/attempts routes, without HTTP). Each step is printed next to the same number of
-// raw single-row upserts through the driver, with the same concurrency, in the same run
-// (house style rule 15). Usage:
+// Command examday measures exam day on PostgreSQL through the real HTTP server:
+// N candidates, each signed in with their own bearer token, arrive over a ramp, start one
+// exam part, autosave answers with think time between saves, and submit, against
+// app.NewServer with every middleware on a loopback listener. The same exam shape
+// (same arrivals, same think times, same client) is first played against two ceilings in
+// the same run: one raw single-row upsert through the driver per operation, and a bare
+// Fiber handler doing that upsert over HTTP. Usage:
 //
 //	go run ./bench/examday -pg 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+//	go run ./bench/examday -pg … -ramp 0 -think 0     # stress: everyone at once, back to back
 //
 // It creates database clerkskill_examday_<pid> and drops it afterwards.
 package main
@@ -14,34 +17,42 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"runtime"
-	"sort"
-	"sync"
+	"runtime/pprof"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"clerkskill/app"
 	"clerkskill/app/db"
 )
 
 type options struct {
-	pg                       string
-	candidates, saves, items int
-	think                    time.Duration
+	pg, cpuprofile                 string
+	candidates, saves, items, pool int
+	ramp, think                    time.Duration
+	jitter                         float64
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.pg, "pg", "", "PostgreSQL server URL (required); a database is created and dropped on it")
-	flag.IntVar(&o.candidates, "candidates", 1000, "candidates starting together")
+	flag.IntVar(&o.candidates, "candidates", 2000, "candidates sitting the exam")
 	flag.IntVar(&o.saves, "saves", 10, "autosaves per candidate")
 	flag.IntVar(&o.items, "items", 50, "questions per paper")
-	flag.DurationVar(&o.think, "think", 0, "pause between one candidate's saves (0: back to back, a stress test)")
+	flag.DurationVar(&o.ramp, "ramp", 60*time.Second, "arrivals spread evenly over this long (0: all at once)")
+	flag.DurationVar(&o.think, "think", 5*time.Second, "think time before each save and the submit (0: back to back, a stress test)")
+	flag.Float64Var(&o.jitter, "jitter", 0.5, "think time varies by ± this fraction")
+	flag.IntVar(&o.pool, "pool", 0, "database pool size (0: what app/db opens)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the server run to this file")
 	flag.Parse()
-	if !db.IsPostgresDSN(o.pg) || o.candidates < 1 || o.items < 2 {
-		fmt.Fprintln(os.Stderr, "usage: examday -pg postgres://… [-candidates N] [-saves N] [-items N] [-think D]")
+	if !db.IsPostgresDSN(o.pg) || o.candidates < 1 || o.items < 2 || o.saves < 1 {
+		fmt.Fprintln(os.Stderr, "usage: examday -pg postgres://… [-candidates N] [-saves N] [-items N] [-ramp D] [-think D] [-jitter F] [-pool N] [-cpuprofile F]")
 		os.Exit(2)
 	}
 	if err := run(context.Background(), o); err != nil {
@@ -61,79 +72,93 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer d.Close()
+	if o.pool > 0 {
+		d.DB.SetMaxOpenConns(o.pool)
+		d.DB.SetMaxIdleConns(o.pool)
+	}
 	if _, err := db.Migrate(ctx, d); err != nil {
 		return err
 	}
 	fmt.Printf("date: %s\nmachine: %d CPU, %s, %s/%s\nload average at the start: %s\n",
 		time.Now().UTC().Format(time.RFC3339), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, loadAvg())
-	t0 := time.Now()
-	w, err := setup(ctx, d, o)
+	cfg := app.Config{BodyLimitMB: 20, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
+		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour}
+	srv, err := app.NewServer(ctx, cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("setup: %d candidates, a %d-question paper, in %.1f s; pool of %d connections\n",
-		o.candidates, o.items, time.Since(t0).Seconds(), d.DB.Stats().MaxOpenConnections)
-	if err := w.measure(ctx, o); err != nil {
+	t0 := time.Now()
+	w, err := setup(ctx, srv, o)
+	if err != nil {
 		return err
 	}
+	return exam(ctx, w, o, t0)
+}
+
+// exam serves the app and the bare ceiling, signs everyone in, plays the exam against
+// the driver, the bare handler and the server in turn, reports and checks.
+func exam(ctx context.Context, w *world, o options, t0 time.Time) error {
+	base, stop, err := serve(ctx, w.srv)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	bare, stopBare, err := serveBare(w.srv.DB)
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+	c := newClient(o.candidates)
+	st := &serverTarget{c: c, url: base, w: w, items: o.items}
+	if err := st.login(ctx); err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	fmt.Printf("setup: %d candidates signed in, a %d-question paper, in %.1f s; pool of %d connections\n",
+		o.candidates, o.items, time.Since(t0).Seconds(), w.srv.DB.DB.Stats().MaxOpenConnections)
+	p := plan{n: o.candidates, saves: o.saves, ramp: o.ramp, think: o.think, jitter: o.jitter}
+	fmt.Printf("shape: arrivals over %s, think %s ± %.0f%%, %d saves each, barrier between steps: %v\n",
+		o.ramp, o.think, o.jitter*100, o.saves, p.barrier())
+	per := int64(o.saves + 2)
+	results := []*result{
+		p.run(ctx, &driverTarget{d: w.srv.DB, k: keys{0, per}, saves: o.saves}),
+		p.run(ctx, &fiberTarget{c: c, url: bare, k: keys{int64(o.candidates) * per, per}, saves: o.saves}),
+	}
+	if err := profile(o.cpuprofile, func() { results = append(results, p.run(ctx, st)) }); err != nil {
+		return err
+	}
+	report(results)
 	fmt.Printf("load average at the end: %s\n", loadAvg())
-	return w.check(ctx, o)
+	return w.check(ctx, st)
 }
 
-// timings are the latencies of one step's operations and the step's wall time.
-type timings struct {
-	lat  []time.Duration
-	wall time.Duration
-}
-
-// fanOut runs per(i) for each of n workers at once, each worker doing k operations in a
-// row, and times every operation.
-func fanOut(n, k int, think time.Duration, op func(i, j int) error) (timings, error) {
-	lat := make([]time.Duration, n*k)
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-gate
-			for j := range k {
-				if j > 0 && think > 0 {
-					time.Sleep(think)
-				}
-				t := time.Now()
-				if err := op(i, j); err != nil {
-					errs <- err
-					return
-				}
-				lat[i*k+j] = time.Since(t)
-			}
-		})
+// serve runs the whole server (middleware, routes, background loops) on a loopback port.
+func serve(ctx context.Context, srv *app.Server) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
 	}
-	start := time.Now()
-	close(gate)
-	wg.Wait()
-	wall := time.Since(start)
-	select {
-	case err := <-errs:
-		return timings{}, err
-	default:
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(ctx, ln) }()
+	return "http://" + ln.Addr().String(), func() { cancel(); <-done }, nil
+}
+
+func profile(path string, fn func()) error {
+	if path == "" {
+		fn()
+		return nil
 	}
-	return timings{lat: lat, wall: wall}, nil
-}
-
-func (t timings) pct(p float64) time.Duration {
-	s := append([]time.Duration(nil), t.lat...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[min(len(s)-1, int(p*float64(len(s))))]
-}
-
-func (t timings) rate() float64 { return float64(len(t.lat)) / t.wall.Seconds() }
-
-func report(step string, got, raw timings) {
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	fmt.Printf("%-9s %6d ops  p50 %7.1f ms (raw %6.1f, ×%5.1f)  p99 %7.1f ms (raw %6.1f, ×%5.1f)  %7.0f ops/s (raw %7.0f, %.2f of raw)\n",
-		step, len(got.lat), ms(got.pct(0.5)), ms(raw.pct(0.5)), ms(got.pct(0.5))/ms(raw.pct(0.5)),
-		ms(got.pct(0.99)), ms(raw.pct(0.99)), ms(got.pct(0.99))/ms(raw.pct(0.99)), got.rate(), raw.rate(), got.rate()/raw.rate())
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	fn()
+	pprof.StopCPUProfile()
+	return nil
 }
 
 func createDatabase(ctx context.Context, adminURL string) (string, func(), error) {

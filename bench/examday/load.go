@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+)
+
+// The three steps of a candidate's exam.
+const (
+	stepStart = iota
+	stepSave
+	stepSubmit
+)
+
+var stepNames = [3]string{"start", "autosave", "submit"}
+
+// plan is the exam-day shape: arrivals spread over ramp, think (± jitter) before every
+// save and before the submit. With no think time the steps run one after another for
+// everyone (a barrier between them), as a stress test.
+type plan struct {
+	n, saves int
+	ramp     time.Duration
+	think    time.Duration
+	jitter   float64
+}
+
+func (p plan) barrier() bool { return p.think == 0 }
+
+// arrival is when candidate i opens the paper, evenly spread over the ramp.
+func (p plan) arrival(i int) time.Duration { return p.ramp * time.Duration(i) / time.Duration(p.n) }
+
+// pause is one think time; the same candidate gets the same sequence in every run.
+func (p plan) pause(rng *rand.Rand) time.Duration {
+	return time.Duration(float64(p.think) * (1 + p.jitter*(2*rng.Float64()-1)))
+}
+
+// stepStats are one step's latencies (successful operations), errors and span.
+type stepStats struct {
+	mu       sync.Mutex
+	lat      []time.Duration
+	errs     int
+	firstErr string
+	t0, t1   time.Time
+}
+
+func (s *stepStats) record(begin time.Time, err error) {
+	end := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.t0.IsZero() || begin.Before(s.t0) {
+		s.t0 = begin
+	}
+	if end.After(s.t1) {
+		s.t1 = end
+	}
+	if err != nil {
+		if s.errs++; s.firstErr == "" {
+			s.firstErr = err.Error()
+		}
+		return
+	}
+	s.lat = append(s.lat, end.Sub(begin))
+}
+
+func (s *stepStats) pct(p float64) time.Duration {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	l := append([]time.Duration(nil), s.lat...)
+	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	return l[min(len(l)-1, int(p*float64(len(l))))]
+}
+
+func (s *stepStats) rate() float64 {
+	if s.t1.Sub(s.t0) <= 0 {
+		return 0
+	}
+	return float64(len(s.lat)) / s.t1.Sub(s.t0).Seconds()
+}
+
+// result is one target's run.
+type result struct {
+	name  string
+	steps [3]*stepStats
+	wall  time.Duration
+	load  [2]string
+}
+
+// run plays the whole exam against t: every candidate arrives, starts, saves and submits.
+func (p plan) run(ctx context.Context, t target) *result {
+	r := &result{name: t.Name(), load: [2]string{loadAvg(), ""}}
+	for i := range r.steps {
+		r.steps[i] = &stepStats{}
+	}
+	var bars [3]sync.WaitGroup
+	for i := range bars {
+		bars[i].Add(p.n)
+	}
+	begin := time.Now()
+	var wg sync.WaitGroup
+	for i := range p.n {
+		wg.Go(func() { p.candidate(ctx, t, i, begin, r, &bars) })
+	}
+	wg.Wait()
+	r.wall, r.load[1] = time.Since(begin), loadAvg()
+	return r
+}
+
+// candidate is one person's exam. A failed start ends it (nothing to save into); a failed
+// save is counted and the next one tried, as the page retries later.
+func (p plan) candidate(ctx context.Context, t target, i int, begin time.Time, r *result, bars *[3]sync.WaitGroup) {
+	rng := rand.New(rand.NewPCG(uint64(i), 2026))
+	time.Sleep(time.Until(begin.Add(p.arrival(i))))
+	ok := timed(r.steps[stepStart], func() error { return t.Start(ctx, i) })
+	p.sync(&bars[stepStart])
+	for j := range p.saves {
+		if !ok {
+			break
+		}
+		time.Sleep(p.pause(rng))
+		timed(r.steps[stepSave], func() error { return t.Save(ctx, i, j) })
+	}
+	p.sync(&bars[stepSave])
+	if ok {
+		time.Sleep(p.pause(rng))
+		timed(r.steps[stepSubmit], func() error { return t.Submit(ctx, i) })
+	}
+}
+
+func (p plan) sync(b *sync.WaitGroup) {
+	b.Done()
+	if p.barrier() {
+		b.Wait()
+	}
+}
+
+func timed(s *stepStats, op func() error) bool {
+	begin := time.Now()
+	err := op()
+	s.record(begin, err)
+	return err == nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// report prints each target's steps, then the server's ratios to both ceilings.
+func report(results []*result) {
+	for _, r := range results {
+		fmt.Printf("%-7s wall %6.1f s, load average %s → %s\n", r.name, r.wall.Seconds(), r.load[0], r.load[1])
+		for k, s := range r.steps {
+			fmt.Printf("  %-8s %6d ops %4d errors  p50 %8.1f ms  p99 %8.1f ms  %7.0f ops/s\n",
+				stepNames[k], len(s.lat), s.errs, ms(s.pct(0.5)), ms(s.pct(0.99)), s.rate())
+			if s.firstErr != "" {
+				fmt.Printf("           first error: %.300s\n", s.firstErr)
+			}
+		}
+	}
+	srv := results[len(results)-1]
+	for _, ceil := range results[:len(results)-1] {
+		fmt.Printf("server / %s:\n", ceil.name)
+		for k, s := range srv.steps {
+			c := ceil.steps[k]
+			fmt.Printf("  %-8s p50 ×%5.1f  p99 ×%5.1f  throughput %.2f of the ceiling\n",
+				stepNames[k], ms(s.pct(0.5))/ms(c.pct(0.5)), ms(s.pct(0.99))/ms(c.pct(0.99)), s.rate()/c.rate())
+		}
+	}
+}
