@@ -30,11 +30,7 @@ func (h *Handler) apiStart(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	a, err := h.store.StartAttempt(c.UserContext(), id, in.PartID, userID(c), loginKey(c))
-	if err != nil {
-		return err
-	}
-	v, err := h.store.Paper(c.UserContext(), a.ID, userID(c))
+	v, err := h.store.StartPaper(c.UserContext(), id, in.PartID, userID(c), loginKey(c))
 	if err != nil {
 		return err
 	}

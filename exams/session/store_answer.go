@@ -34,6 +34,9 @@ type SaveResult struct {
 // above the stored one changes nothing, so a late, older save never overwrites a newer
 // one. Saves are accepted until the deadline plus Grace, for a save already in flight.
 func (s *Store) SaveAnswer(ctx context.Context, attemptID, userID int64, in SaveInput) (*SaveResult, error) {
+	if out, ok, err := s.saveQuick(ctx, attemptID, userID, in); ok {
+		return out, err
+	}
 	var out *SaveResult
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := lockForSave(ctx, tx, attemptID, userID, in.Idx)
@@ -131,39 +134,23 @@ func (s *Store) lockOwn(ctx context.Context, tx bun.IDB, attemptID, userID int64
 
 // Submit closes the candidate's attempt with what was saved. Submitting again returns the
 // closed attempt unchanged. After the deadline and grace it counts as closed by the deadline.
+// The close is one conditional update: it takes the row lock a save takes FOR SHARE, so
+// a save and the close never cross.
 func (s *Store) Submit(ctx context.Context, attemptID, userID int64) (*Attempt, error) {
-	var a *Attempt
-	closed := false
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if a, err = s.lockOwn(ctx, tx, attemptID, userID, "UPDATE"); err != nil || !a.Open() {
-			return err
-		}
-		now, by := s.now(), ClosedByCandidate
-		if now.After(a.Deadline.Add(Grace)) {
-			by = ClosedByDeadline
-		}
-		closed, err = closeAttempt(ctx, tx, a, by, now)
-		return err
-	})
+	now := s.now()
+	a := new(Attempt)
+	err := s.db.NewUpdate().Model(a).Set("status = ?", AttemptClosed).
+		Set("closed_by = CASE WHEN deadline < ? THEN ? ELSE ? END", now.Add(-Grace), ClosedByDeadline, ClosedByCandidate).
+		Set("submitted_at = ?", now).Where("id = ? AND user_id = ? AND status = ?", attemptID, userID, AttemptOpen).
+		Returning("*").Scan(ctx)
+	if db.IsNoRows(err) { // closed already, or not the candidate's
+		return s.FindOwnAttempt(ctx, attemptID, userID)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if closed {
-		_ = s.markOne(ctx, a.ID) // a failure is retried by the sweep
-	}
+	_ = s.markOne(ctx, a.ID) // a failure is retried by the sweep
 	return a, nil
-}
-
-// closeAttempt closes an open attempt; it reports false when it was already closed.
-func closeAttempt(ctx context.Context, tx bun.IDB, a *Attempt, by string, now time.Time) (bool, error) {
-	res, err := tx.NewUpdate().Model((*Attempt)(nil)).Set("status = ?", AttemptClosed).Set("closed_by = ?", by).
-		Set("submitted_at = ?", now).Where("id = ? AND status = ?", a.ID, AttemptOpen).Exec(ctx)
-	if err != nil || rowsAffected(res) == 0 {
-		return false, err
-	}
-	a.Status, a.ClosedBy, a.SubmittedAt = AttemptClosed, by, &now
-	return true, nil
 }
 
 // markOne runs the marker on a closed attempt and records that it ran.

@@ -48,13 +48,18 @@ func (s *Store) Paper(ctx context.Context, attemptID, userID int64) (*PaperView,
 	if err != nil {
 		return nil, err
 	}
-	v := &PaperView{Attempt: a, SessionName: ss.Name, LevelName: ss.LevelName(), SecondsLeft: a.SecondsLeft(s.now())}
-	if p := ss.Part(a.PartID); p != nil {
-		v.PartLabel = p.Label()
-	}
 	items, answers, err := s.itemsAndAnswers(ctx, a.ID)
 	if err != nil {
 		return nil, err
+	}
+	return s.view(ctx, a, ss, items, answers)
+}
+
+// view is the page's paper from the attempt, its session, items and answers.
+func (s *Store) view(ctx context.Context, a *Attempt, ss *Session, items []*Item, answers map[int]*Answer) (*PaperView, error) {
+	v := &PaperView{Attempt: a, SessionName: ss.Name, LevelName: ss.LevelName(), SecondsLeft: a.SecondsLeft(s.now())}
+	if p := ss.Part(a.PartID); p != nil {
+		v.PartLabel = p.Label()
 	}
 	qs, err := s.questions(ctx, items)
 	if err != nil {
