@@ -175,7 +175,7 @@ func TestExternalUploadAPI(t *testing.T) {
 				return r.Body
 			}
 			send("签到表.jpg", []byte("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"), 400, "PDF、PNG或JPEG")
-			send("证书.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 6<<20)...), 400, "5MB")
+			send("证书.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 6<<20)...), 413, "5MB")
 			send("证书.pdf", pdfBytes, 201, `"evidence_type":"application/pdf"`)
 		})
 	}

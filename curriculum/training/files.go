@@ -123,6 +123,11 @@ func (m *MemFiles) Open(_ context.Context, name string) (io.ReadSeekCloser, int6
 // MaxEvidenceBytes is the largest evidence file accepted.
 const MaxEvidenceBytes = 5 << 20
 
+// errEvidenceTooLarge is a 413, like every other upload over its limit, with the field
+// named so the form shows it beside the file input.
+var errEvidenceTooLarge = &web.Error{Code: web.ETOOLARGE, Message: "证明材料不能超过5MB",
+	Fields: map[string]string{"evidence": "证明材料不能超过5MB"}}
+
 // evidenceTypes are the accepted types by sniffed content, with the extension stored.
 var evidenceTypes = map[string]string{"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
@@ -134,7 +139,7 @@ var extAliases = map[string][]string{"pdf": {".pdf"}, "png": {".png"}, "jpg": {"
 // It returns the extension to store and the content type.
 func sniff(ev *Evidence) (ext, ctype string, err error) {
 	if len(ev.Data) > MaxEvidenceBytes {
-		return "", "", web.Invalid(map[string]string{"evidence": "证明材料不能超过5MB"})
+		return "", "", errEvidenceTooLarge
 	}
 	ctype = http.DetectContentType(ev.Data)
 	ext, ok := evidenceTypes[ctype]

@@ -1,6 +1,7 @@
 package training
 
 import (
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/url"
@@ -123,12 +124,16 @@ func (h *Handler) createExternal(c *fiber.Ctx) error {
 	if err == nil {
 		_, err = h.store.AddExternal(c.UserContext(), userID(c), x)
 	}
+	status := fiber.StatusBadRequest
+	if errors.Is(err, errEvidenceTooLarge) {
+		status, err = fiber.StatusRequestEntityTooLarge, web.Invalid(errEvidenceTooLarge.Fields)
+	}
 	errs, err := formErrors(err)
 	if err != nil {
 		return err
 	}
 	if errs != nil {
-		return h.renderStatus(c, fiber.StatusBadRequest, "hours_form", "登记外部培训学时", externalPage{Form: f, Errors: errs, MaxMB: MaxEvidenceBytes >> 20})
+		return h.renderStatus(c, status, "hours_form", "登记外部培训学时", externalPage{Form: f, Errors: errs, MaxMB: MaxEvidenceBytes >> 20})
 	}
 	return c.Redirect("/hours?user="+url.QueryEscape(f.User)+"&flash="+url.QueryEscape("外部培训学时已登记"), fiber.StatusSeeOther)
 }
@@ -155,7 +160,7 @@ func (h *Handler) externalOf(c *fiber.Ctx, f externalForm) (*External, error) {
 // readUpload reads an uploaded evidence file, refusing one over the size limit.
 func readUpload(fh *multipart.FileHeader) (*Evidence, error) {
 	if fh.Size > MaxEvidenceBytes {
-		return nil, web.Invalid(map[string]string{"evidence": "证明材料不能超过5MB"})
+		return nil, errEvidenceTooLarge
 	}
 	file, err := fh.Open()
 	if err != nil {
