@@ -47,8 +47,8 @@ func TestCrashHelperServe(t *testing.T) {
 	os.Exit(code)
 }
 
-// instance is one running server process.
-type instance struct {
+// serverProc is one running server process.
+type serverProc struct {
 	t       *testing.T
 	cmd     *exec.Cmd
 	base    string
@@ -56,9 +56,9 @@ type instance struct {
 	done    chan struct{}
 }
 
-// startInstance starts a server process over the store env names and waits until /readyz
+// startServerProc starts a server process over the store env names and waits until /readyz
 // answers 200. Its log (stderr) is kept in a file; the process is killed when t ends.
-func startInstance(t *testing.T, env map[string]string) *instance {
+func startServerProc(t *testing.T, env map[string]string) *serverProc {
 	t.Helper()
 	logf, err := os.CreateTemp(t.TempDir(), "serve-*.log")
 	if err != nil {
@@ -78,7 +78,7 @@ func startInstance(t *testing.T, env map[string]string) *instance {
 		t.Fatalf("start server process: %v", err)
 	}
 	pw.Close()
-	in := &instance{t: t, cmd: cmd, logPath: logf.Name(), done: make(chan struct{})}
+	in := &serverProc{t: t, cmd: cmd, logPath: logf.Name(), done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logf.Close(); close(in.done) }()
 	t.Cleanup(in.kill)
 	in.base = in.listening(pr)
@@ -87,7 +87,7 @@ func startInstance(t *testing.T, env map[string]string) *instance {
 }
 
 // listening reads the process's stdout up to "listening on URL" and drains the rest.
-func (in *instance) listening(pr *os.File) string {
+func (in *serverProc) listening(pr *os.File) string {
 	in.t.Helper()
 	found := make(chan string, 1)
 	go func() {
@@ -112,7 +112,7 @@ func (in *instance) listening(pr *os.File) string {
 	return ""
 }
 
-func (in *instance) waitReady(within time.Duration) {
+func (in *serverProc) waitReady(within time.Duration) {
 	in.t.Helper()
 	end := time.Now().Add(within)
 	for time.Now().Before(end) {
@@ -128,7 +128,7 @@ func (in *instance) waitReady(within time.Duration) {
 }
 
 // kill sends SIGKILL: no handler runs, no deferred close, no graceful drain.
-func (in *instance) kill() {
+func (in *serverProc) kill() {
 	select {
 	case <-in.done:
 		return
@@ -138,7 +138,7 @@ func (in *instance) kill() {
 	<-in.done
 }
 
-func (in *instance) running() bool {
+func (in *serverProc) running() bool {
 	select {
 	case <-in.done:
 		return false
@@ -147,12 +147,12 @@ func (in *instance) running() bool {
 	}
 }
 
-func (in *instance) log() string {
+func (in *serverProc) log() string {
 	b, _ := os.ReadFile(in.logPath)
 	return string(b)
 }
 
-func (in *instance) logTail() string {
+func (in *serverProc) logTail() string {
 	s := in.log()
 	if len(s) > 4000 {
 		s = "…" + s[len(s)-4000:]
@@ -160,17 +160,17 @@ func (in *instance) logTail() string {
 	return s
 }
 
-// examFixture is a session with one theory part that its candidates can start now.
-type examFixture struct {
+// crashExam is a session with one theory part that its candidates can start now.
+type crashExam struct {
 	session, part int64
 	users         []string
 }
 
 const candidatePassword = "Crash-Pass-2026"
 
-// seedExam prepares the store before any server process runs: the root unit, the demo
-// question bank and papers, n candidate accounts and a session drawing the fixed paper.
-func seedExam(t *testing.T, dsn, dataDir string, n int) examFixture {
+// seedCrashExam prepares the store before any server process runs: the root unit, the demo
+// question bank and papers, n examinee accounts and a session drawing the fixed paper.
+func seedCrashExam(t *testing.T, dsn, dataDir string, n int) crashExam {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, dsn, dataDir)
@@ -186,7 +186,7 @@ func seedExam(t *testing.T, dsn, dataDir string, n int) examFixture {
 		t.Fatal(err)
 	}
 	root, paperID := seedBankAndPaper(t, srv)
-	fx := examFixture{users: seedCandidates(t, srv, root, n)}
+	fx := crashExam{users: seedCandidates(t, srv, root, n)}
 	now := time.Now().UTC()
 	ss, err := srv.Sessions.CreateSession(ctx, 0, &session.Input{Name: "进程崩溃演练场次", Level: 4, OrgID: root,
 		OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(4 * time.Hour),
@@ -233,7 +233,7 @@ func seedBankAndPaper(t *testing.T, srv *app.Server) (int64, int64) {
 func seedCandidates(t *testing.T, srv *app.Server, org int64, n int) []string {
 	t.Helper()
 	ctx, now := context.Background(), time.Now().UTC()
-	hash := cheapHash(candidatePassword)
+	hash := cheapArgonHash(candidatePassword)
 	users := make([]*rbac.User, n)
 	names := make([]string, n)
 	for i := range users {
@@ -254,26 +254,26 @@ func seedCandidates(t *testing.T, srv *app.Server, org int64, n int) []string {
 	return names
 }
 
-func cheapHash(password string) string {
+func cheapArgonHash(password string) string {
 	salt := []byte("crash-test-salt!")
 	key := argon2.IDKey([]byte(password), salt, 1, 64, 1, 32)
 	b := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=64,t=1,p=1$%s$%s", argon2.Version, b.EncodeToString(salt), b.EncodeToString(key))
 }
 
-// api calls one server over HTTP from clientAddrs loopback addresses, two connections
+// deskClients calls one server over HTTP from deskAddrs loopback addresses, two connections
 // each: candidates sit at many desks, not behind one address a login throttle would count
 // as one. At most 64 requests are in flight.
-type api struct {
+type deskClients struct {
 	base    string
 	clients []*http.Client
 }
 
-const clientAddrs = 32
+const deskAddrs = 32
 
-func newAPI(base string) *api {
-	a := &api{base: base}
-	for i := range clientAddrs {
+func newDeskClients(base string) *deskClients {
+	a := &deskClients{base: base}
+	for i := range deskAddrs {
 		local := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(10+i))}
 		dial := &net.Dialer{LocalAddr: local, Timeout: 10 * time.Second}
 		tr := &http.Transport{DialContext: dial.DialContext, MaxConnsPerHost: 2, MaxIdleConnsPerHost: 2, IdleConnTimeout: 30 * time.Second}
@@ -284,7 +284,7 @@ func newAPI(base string) *api {
 
 // call sends in as JSON from desk's address and decodes a 2xx answer into out; it
 // returns the status and body.
-func (a *api) call(desk int, method, path, token string, in, out any) (int, string, error) {
+func (a *deskClients) call(desk int, method, path, token string, in, out any) (int, string, error) {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -313,8 +313,8 @@ func (a *api) call(desk int, method, path, token string, in, out any) (int, stri
 	return resp.StatusCode, string(b), err
 }
 
-// paperView is the part of the candidate's paper the tests read.
-type paperView struct {
+// examPaperView is the part of the examinee's paper the tests read.
+type examPaperView struct {
 	Attempt struct {
 		ID           int64     `json:"id"`
 		Status       string    `json:"status"`
@@ -332,29 +332,29 @@ type paperView struct {
 	} `json:"items"`
 }
 
-// candidate is one examinee's client: what it sent and what the server acknowledged.
-type candidate struct {
+// examinee is one candidate's client: what it sent and what the server acknowledged.
+type examinee struct {
 	name, token string
-	desk        int // which client address the candidate's requests come from
+	desk        int // which client address the examinee's requests come from
 	attempt     int64
 	deadline    time.Time
-	idxs        []int           // single-choice items: any of A–D is a valid answer
-	lastSeq     int64           // the last save counter sent
-	sent        map[int64]saved // every save sent, by its seq
-	acked       map[int]int64   // per item, the highest seq answered with 2xx
-	stored      map[int]int64   // per item, the seq found in the store after the kill
+	idxs        []int              // single-choice items: any of A–D is a valid answer
+	lastSeq     int64              // the last save counter sent
+	sent        map[int64]sentSave // every save sent, by its seq
+	acked       map[int]int64      // per item, the highest seq answered with 2xx
+	stored      map[int]int64      // per item, the seq found in the store after the kill
 }
 
-type saved struct {
+type sentSave struct {
 	idx    int
 	choice string
 }
 
-func newCandidate(desk int, name string) *candidate {
-	return &candidate{name: name, desk: desk, sent: map[int64]saved{}, acked: map[int]int64{}, stored: map[int]int64{}}
+func newExaminee(desk int, name string) *examinee {
+	return &examinee{name: name, desk: desk, sent: map[int64]sentSave{}, acked: map[int]int64{}, stored: map[int]int64{}}
 }
 
-func (c *candidate) login(a *api) error {
+func (c *examinee) login(a *deskClients) error {
 	var out struct{ Token string }
 	st, body, err := a.call(c.desk, "POST", "/api/v1/auth/login", "", map[string]string{"username": c.name, "password": candidatePassword}, &out)
 	if err != nil || st != 200 {
@@ -365,8 +365,8 @@ func (c *candidate) login(a *api) error {
 }
 
 // start begins the attempt and keeps its id, deadline and the items it will answer.
-func (c *candidate) start(a *api, fx examFixture) error {
-	var v paperView
+func (c *examinee) start(a *deskClients, fx crashExam) error {
+	var v examPaperView
 	st, body, err := a.call(c.desk, "POST", fmt.Sprintf("/api/v1/sessions/%d/start", fx.session), c.token, map[string]int64{"part_id": fx.part}, &v)
 	if err != nil || st != 200 {
 		return fmt.Errorf("start %s: %d %s %v", c.name, st, body, err)
@@ -384,9 +384,18 @@ func (c *candidate) start(a *api, fx examFixture) error {
 }
 
 // saveNext autosaves the next answer; ok means the server acknowledged it (2xx, applied).
-func (c *candidate) saveNext(a *api) (bool, error) {
+func (c *examinee) saveNext(a *deskClients) (bool, error) {
+	st, body, err := c.trySave(a)
+	if err != nil || st/100 != 2 {
+		return false, fmt.Errorf("save %s seq %d: %d %s %v", c.name, c.lastSeq, st, body, err)
+	}
+	return true, nil
+}
+
+// trySave sends the next save and records it as acknowledged when the answer is 2xx.
+func (c *examinee) trySave(a *deskClients) (int, string, error) {
 	c.lastSeq++
-	s := saved{idx: c.idxs[int(c.lastSeq)%len(c.idxs)], choice: string("ABCD"[c.lastSeq%4])}
+	s := sentSave{idx: c.idxs[int(c.lastSeq)%len(c.idxs)], choice: string("ABCD"[c.lastSeq%4])}
 	c.sent[c.lastSeq] = s
 	in := map[string]any{"idx": s.idx, "response": map[string]string{"choice": s.choice}, "seq": c.lastSeq}
 	var out struct {
@@ -395,17 +404,17 @@ func (c *candidate) saveNext(a *api) (bool, error) {
 	}
 	st, body, err := a.call(c.desk, "PUT", fmt.Sprintf("/api/v1/attempts/%d/answers", c.attempt), c.token, in, &out)
 	if err != nil || st/100 != 2 {
-		return false, fmt.Errorf("save %s seq %d: %d %s %v", c.name, c.lastSeq, st, body, err)
+		return st, body, err
 	}
 	if !out.Applied || out.Seq != c.lastSeq {
-		return false, fmt.Errorf("save %s seq %d: not applied (stored seq %d)", c.name, c.lastSeq, out.Seq)
+		return st, body, fmt.Errorf("save %s seq %d: not applied (stored seq %d)", c.name, c.lastSeq, out.Seq)
 	}
 	c.acked[s.idx] = c.lastSeq
-	return true, nil
+	return st, body, nil
 }
 
 // maxAcked is the highest save counter the server acknowledged.
-func (c *candidate) maxAcked() int64 {
+func (c *examinee) maxAcked() int64 {
 	var m int64
 	for _, seq := range c.acked {
 		m = max(m, seq)
@@ -420,8 +429,8 @@ func sameInstant(a, b time.Time) bool {
 	return d < time.Microsecond && d > -time.Microsecond
 }
 
-// parallel runs fn for 0…n-1 on a few workers and returns the errors, at most 10.
-func parallel(n, workers int, fn func(i int) error) []error {
+// eachParallel runs fn for 0…n-1 on a few workers and returns the errors, at most 10.
+func eachParallel(n, workers int, fn func(i int) error) []error {
 	var mu sync.Mutex
 	var errs []error
 	next := make(chan int)
@@ -450,7 +459,7 @@ func parallel(n, workers int, fn func(i int) error) []error {
 }
 
 // stop ends the process as an operator would (SIGTERM) and returns its exit code.
-func (in *instance) stop() int {
+func (in *serverProc) stop() int {
 	_ = in.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-in.done:
@@ -461,8 +470,8 @@ func (in *instance) stop() int {
 	}
 }
 
-// loadAvg is the first figure of /proc/loadavg, for the timing logs.
-func loadAvg() string {
+// procLoadAvg is the first figure of /proc/loadavg, for the timing logs.
+func procLoadAvg() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	if f := strings.Fields(string(b)); len(f) > 0 {
 		return f[0]

@@ -30,9 +30,9 @@ import (
 
 const (
 	crashCandidates = 500
-	killAfterSaves  = 4  // per candidate, on average: the kill comes once this many are acknowledged
-	maxSavesBefore  = 40 // per candidate, a bound should the kill be late
-	savesAfter      = 4  // per candidate after the restart, before submitting
+	killAfterSaves  = 4  // per examinee, on average: the kill comes once this many are acknowledged
+	maxSavesBefore  = 40 // per examinee, a bound should the kill be late
+	savesAfter      = 4  // per examinee after the restart, before submitting
 )
 
 func TestCrashKill9MidExamLosesNoAcknowledgedAnswer(t *testing.T) {
@@ -46,32 +46,32 @@ func TestCrashKill9MidExamLosesNoAcknowledgedAnswer(t *testing.T) {
 
 func crashMidExam(t *testing.T, dialect string) {
 	began := time.Now()
-	t.Logf("%s: load average %s at start", dialect, loadAvg())
-	env, dsn, dataDir := storeEnv(t, dialect)
-	fx := seedExam(t, dsn, dataDir, crashCandidates)
-	lap := timer(t, dialect, began)
+	t.Logf("%s: load average %s at start", dialect, procLoadAvg())
+	env, dsn, dataDir := crashStoreEnv(t, dialect)
+	fx := seedCrashExam(t, dsn, dataDir, crashCandidates)
+	lap := crashTimer(t, dialect, began)
 	lap("seeded %d candidates", crashCandidates)
-	first := startInstance(t, env)
-	cands := loginAndStart(t, newAPI(first.base), fx)
+	first := startServerProc(t, env)
+	cands := loginAndStartAll(t, newDeskClients(first.base), fx)
 	lap("first process up; %d logged in and started", len(cands))
 	saveUntilKilled(t, first, cands)
 	lap("killed with SIGKILL")
 	verifyAfterKill(t, dsn, dataDir, fx, cands)
 	lap("store checked after the kill")
-	second := startInstance(t, env)
+	second := startServerProc(t, env)
 	lap("second process ready")
-	resumeAndSubmit(t, newAPI(second.base), cands)
-	lap("every candidate resumed, saved %d more and submitted", savesAfter)
+	resumeAndSubmit(t, newDeskClients(second.base), cands)
+	lap("every examinee resumed, saved %d more and submitted", savesAfter)
 	if code := second.stop(); code != 0 {
 		t.Errorf("second process exited %d after SIGTERM; log:\n%s", code, second.logTail())
 	}
 	verifyAtEnd(t, dsn, dataDir, fx, cands)
-	lap("done; load average %s", loadAvg())
+	lap("done; load average %s", procLoadAvg())
 }
 
-// storeEnv gives the server process a fresh store: a data dir holding the SQLite file, or
+// crashStoreEnv gives the server process a fresh store: a data dir holding the SQLite file, or
 // a fresh PostgreSQL schema.
-func storeEnv(t *testing.T, dialect string) (env map[string]string, dsn, dataDir string) {
+func crashStoreEnv(t *testing.T, dialect string) (env map[string]string, dsn, dataDir string) {
 	dataDir = t.TempDir()
 	env = map[string]string{"CLERKSKILL_DATA": dataDir}
 	if dialect == "postgres" {
@@ -81,7 +81,7 @@ func storeEnv(t *testing.T, dialect string) (env map[string]string, dsn, dataDir
 	return env, dsn, dataDir
 }
 
-func timer(t *testing.T, dialect string, began time.Time) func(string, ...any) {
+func crashTimer(t *testing.T, dialect string, began time.Time) func(string, ...any) {
 	last := began
 	return func(format string, args ...any) {
 		now := time.Now()
@@ -90,12 +90,12 @@ func timer(t *testing.T, dialect string, began time.Time) func(string, ...any) {
 	}
 }
 
-// loginAndStart signs every candidate in through the API and starts their attempt.
-func loginAndStart(t *testing.T, a *api, fx examFixture) []*candidate {
+// loginAndStartAll signs every examinee in through the API and starts their attempt.
+func loginAndStartAll(t *testing.T, a *deskClients, fx crashExam) []*examinee {
 	t.Helper()
-	cands := make([]*candidate, len(fx.users))
-	errs := parallel(len(cands), 64, func(i int) error {
-		c := newCandidate(i, fx.users[i])
+	cands := make([]*examinee, len(fx.users))
+	errs := eachParallel(len(cands), 64, func(i int) error {
+		c := newExaminee(i, fx.users[i])
 		cands[i] = c
 		if err := c.login(a); err != nil {
 			return err
@@ -108,15 +108,15 @@ func loginAndStart(t *testing.T, a *api, fx examFixture) []*candidate {
 	return cands
 }
 
-// saveUntilKilled has every candidate autosave, one save after another, and SIGKILLs the
-// process once killAfterSaves per candidate are acknowledged, with saves in flight.
-func saveUntilKilled(t *testing.T, in *instance, cands []*candidate) {
+// saveUntilKilled has every examinee autosave, one save after another, and SIGKILLs the
+// process once killAfterSaves per examinee are acknowledged, with saves in flight.
+func saveUntilKilled(t *testing.T, in *serverProc, cands []*examinee) {
 	t.Helper()
 	var acked, flying atomic.Int64
 	var killing atomic.Bool
 	errs := make(chan error, len(cands))
 	var wg sync.WaitGroup
-	a := newAPI(in.base)
+	a := newDeskClients(in.base)
 	for _, c := range cands {
 		wg.Add(1)
 		go func() {
@@ -167,8 +167,8 @@ func waitAcked(t *testing.T, acked *atomic.Int64, want int64, errs chan error) {
 	}
 }
 
-// storedState reads every attempt of the session and its answers straight from the store.
-func storedState(t *testing.T, dsn, dataDir string, fx examFixture) (map[int64]*session.Attempt, map[int64]map[int]*session.Answer) {
+// examState reads every attempt of the session and its answers straight from the store.
+func examState(t *testing.T, dsn, dataDir string, fx crashExam) (map[int64]*session.Attempt, map[int64]map[int]*session.Answer) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, dsn, dataDir)
@@ -201,9 +201,9 @@ func storedState(t *testing.T, dsn, dataDir string, fx examFixture) (map[int64]*
 // verifyAfterKill reads the store the killed process left: every attempt open with the
 // deadline it was started with, every acknowledged save there (or a later one of the same
 // item that was committed but whose answer the kill cut off), nothing never sent.
-func verifyAfterKill(t *testing.T, dsn, dataDir string, fx examFixture, cands []*candidate) {
+func verifyAfterKill(t *testing.T, dsn, dataDir string, fx crashExam, cands []*examinee) {
 	t.Helper()
-	attempts, answers := storedState(t, dsn, dataDir, fx)
+	attempts, answers := examState(t, dsn, dataDir, fx)
 	var acked, late int
 	for _, c := range cands {
 		a := attempts[c.attempt]
@@ -233,11 +233,11 @@ func verifyAfterKill(t *testing.T, dsn, dataDir string, fx examFixture, cands []
 	t.Logf("after the kill: %d acknowledged answers all kept; %d items hold a save committed but never acknowledged", acked, late)
 }
 
-// resumeAndSubmit has every candidate come back with the same login (no new password
+// resumeAndSubmit has every examinee come back with the same login (no new password
 // entry): the paper shows their answers and the same deadline, saves go on, submit works.
-func resumeAndSubmit(t *testing.T, a *api, cands []*candidate) {
+func resumeAndSubmit(t *testing.T, a *deskClients, cands []*examinee) {
 	t.Helper()
-	errs := parallel(len(cands), 64, func(i int) error {
+	errs := eachParallel(len(cands), 64, func(i int) error {
 		c := cands[i]
 		if err := c.resume(a); err != nil {
 			return err
@@ -260,8 +260,8 @@ func resumeAndSubmit(t *testing.T, a *api, cands []*candidate) {
 }
 
 // resume reads the paper again after the restart and checks what it shows.
-func (c *candidate) resume(a *api) error {
-	var v paperView
+func (c *examinee) resume(a *deskClients) error {
+	var v examPaperView
 	st, body, err := a.call(c.desk, "GET", fmt.Sprintf("/api/v1/attempts/%d", c.attempt), c.token, nil, &v)
 	if err != nil || st != 200 {
 		return fmt.Errorf("resume %s: %d %s %v", c.name, st, body, err)
@@ -284,10 +284,10 @@ func (c *candidate) resume(a *api) error {
 }
 
 // verifyAtEnd checks the store after the graceful stop: every attempt closed by its
-// candidate, each item holding the last save that reached it.
-func verifyAtEnd(t *testing.T, dsn, dataDir string, fx examFixture, cands []*candidate) {
+// examinee, each item holding the last save that reached it.
+func verifyAtEnd(t *testing.T, dsn, dataDir string, fx crashExam, cands []*examinee) {
 	t.Helper()
-	attempts, answers := storedState(t, dsn, dataDir, fx)
+	attempts, answers := examState(t, dsn, dataDir, fx)
 	for _, c := range cands {
 		if a := attempts[c.attempt]; a == nil || a.Status != session.AttemptClosed || a.ClosedBy != session.ClosedByCandidate ||
 			!sameInstant(a.Deadline, c.deadline) {
