@@ -68,7 +68,7 @@ func startServerProc(t *testing.T, env map[string]string) *serverProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperServe$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperServe$", "-test.count=1", "-test.timeout=0")
 	cmd.Env = append(os.Environ(), childEnv+"=1", "DATABASE_URL=", "CLERKSKILL_DEMO=false", "CLERKSKILL_LOG=text")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
