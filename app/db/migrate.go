@@ -112,12 +112,14 @@ func Migrate(ctx context.Context, db *bun.DB) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := ensureVersionTable(ctx, db); err != nil {
-		return 0, err
-	}
 	n := 0
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		// Under the lock: two instances starting on an empty database would otherwise race
+		// to create this table (PostgreSQL's IF NOT EXISTS is no guard against that).
+		if err := ensureVersionTable(ctx, tx); err != nil {
 			return err
 		}
 		applied, err := appliedVersion(ctx, tx)
