@@ -25,14 +25,14 @@ var rolePermissions = map[string][]string{
 		"paper:read", "paper:write", "practice:use", "course:read", "course:write", "course:assign", "mark:use", "result:read", "result:release", "event:read", "event:write",
 		"exam:read", "exam:write", "exam:invigilate", "competency:read", "review:write"},
 	"hr.chengguan": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
-		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "payrun:read", "payrun:close", "export:use", "roster:import"},
 	"hr": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "exam:read", "course:assign", "result:read", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "competency:read", "competency:write", "certificate:read", "certificate:award", "certificate:revoke", "post:write",
-		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "payrun:read", "payrun:close", "export:use", "roster:import"},
 	"admin": {"org:read", "org:write", "staff:read", "staff:write", "standard:read", "standard:write",
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
 		"event:read", "event:write", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "exam:read", "exam:write", "exam:invigilate",
 		"competency:read", "competency:write", "review:write", "certificate:read",
-		"pay:read", "pay:write", "rating:read", "rating:write", "export:use", "roster:import"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "payrun:read", "export:use", "roster:import"},
 }
 
 // Which fixture groups each role's grants cover.
@@ -222,6 +222,7 @@ var paramResources = []paramRes{
 	{"/applications/", true, (*fixture).applicationID},
 	{"/ratings/", true, (*fixture).ratingID},
 	{"/exports/jobs/", true, (*fixture).exportJobID},
+	{"/pay/runs/", true, (*fixture).payRunID},
 }
 
 func paramResource(path string) *paramRes {

@@ -30,6 +30,7 @@ type Config struct {
 	ProxyHeader     string        // CLERKSKILL_PROXY_HEADER, e.g. X-Forwarded-For behind a load balancer
 	TrustedProxies  []string      // CLERKSKILL_TRUSTED_PROXIES, comma separated
 	LogFormat       string        // CLERKSKILL_LOG: text or json
+	PayAsyncClerks  int           // CLERKSKILL_PAY_ASYNC_CLERKS: pay sheets above this many clerks download in the background
 }
 
 func defaultConfig() Config {
@@ -37,7 +38,7 @@ func defaultConfig() Config {
 		Addr: "127.0.0.1:8080", DataDir: "./data", AutoMigrate: true,
 		SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
 		BodyLimitMB: 20, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
-		LogFormat: "text",
+		LogFormat: "text", PayAsyncClerks: 5000,
 	}
 }
 
@@ -88,6 +89,13 @@ func loadEnv(getenv func(string) string) (Config, error) {
 		}
 		c.BodyLimitMB = n
 	}
+	if v := getenv("CLERKSKILL_PAY_ASYNC_CLERKS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, "CLERKSKILL_PAY_ASYNC_CLERKS: want a positive whole number")
+		}
+		c.PayAsyncClerks = n
+	}
 	if v := getenv("CLERKSKILL_TRUSTED_PROXIES"); v != "" {
 		c.TrustedProxies = strings.Split(v, ",")
 	}
@@ -117,6 +125,7 @@ func (c Config) String() string {
 	line("session idle", c.SessionIdle)
 	line("session max", c.SessionAbsolute)
 	line("body limit (MB)", c.BodyLimitMB)
+	line("pay async clerks", c.PayAsyncClerks)
 	line("proxy header", c.ProxyHeader)
 	return b.String()
 }

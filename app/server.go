@@ -180,6 +180,7 @@ func (s *Server) careerStores(cfg Config, now func() time.Time) {
 	s.Skills = competency.NewStore(s.DB, s.Standards, s.Courses, s.Certify, now)
 	s.Pay = pay.NewStore(s.DB, s.Certify, now)
 	s.Sheets = sheets.NewStore(s.DB, sheets.Deps{People: s.RBAC, Hours: s.Training, Dir: exportsDir(cfg)}, now)
+	wirePayJobs(s.Pay, s.Sheets, cfg.PayAsyncClerks)
 }
 
 // exportsDir keeps background exports under the data dir; a temporary one when there is

@@ -1,7 +1,6 @@
 package pay
 
 import (
-	"fmt"
 	"io"
 	"os"
 
@@ -23,6 +22,8 @@ type sheetPage struct {
 	Preview  *Preview
 	Chart    chart.Bars
 	CanWrite bool
+	Run      *Run // the closed run the rows come from; nil: computed now
+	CanClose bool
 }
 
 // sheetQuery reads the unit and month of a pay sheet request.
@@ -41,14 +42,15 @@ func (h *Handler) showSheet(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p := sheetPage{Unit: u, Period: q.Period, CanWrite: h.guards.Can(c, u.Path, "pay", "write")}
+	p := sheetPage{Unit: u, Period: q.Period, CanWrite: h.guards.Can(c, u.Path, "pay", "write"),
+		CanClose: h.guards.Can(c, u.Path, "payrun", "close")}
 	if p.Units, err = h.store.Units(ctx, rbac.ScopeOf(c, "pay", "read")); err != nil {
 		return err
 	}
 	if p.Policy, err = h.store.PolicyInForce(ctx, u.Path, PeriodEnd(q.Period)); err != nil {
 		return err
 	}
-	if p.Preview, err = h.store.PreviewSheet(ctx, q, previewRows); err != nil {
+	if p.Run, p.Preview, err = h.store.previewFor(ctx, u, q, previewRows); err != nil {
 		return err
 	}
 	p.Chart = tierChart(p.Preview)
@@ -68,26 +70,57 @@ func (h *Handler) apiSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.PreviewSheet(c.UserContext(), q, min(max(web.QueryInt(c, "limit", 1000), 1), 5000))
+	run, p, err := h.store.previewFor(c.UserContext(), u, q, min(max(web.QueryInt(c, "limit", 1000), 1), 5000))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"org": u, "period": p.Period, "total": p.Total, "amount": p.Amount, "tiers": p.Tiers, "rows": p.Rows})
+	status := RunDraft
+	if run != nil {
+		status = RunClosed
+	}
+	return c.JSON(fiber.Map{"org": u, "period": p.Period, "total": p.Total, "amount": p.Amount, "tiers": p.Tiers, "rows": p.Rows,
+		"status": status, "run": run})
 }
 
-// downloadSheet writes the workbook to a temporary file first, so a failure is still an
-// error page, then streams the file and removes it.
+// downloadSheet sends the unit's sheet for the month: the stored rows of its closed
+// run, else computed now; a large one is queued as a background export.
 func (h *Handler) downloadSheet(c *fiber.Ctx) error {
 	u, q, err := h.sheetQuery(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
+	run, err := h.store.ClosedRun(ctx, u.ID, q.Period)
+	if err != nil {
+		return err
+	}
+	job, clerks := SheetJob{OrgID: u.ID, OrgPath: u.Path, Period: q.Period, Title: SheetTitle(u, q.Period)}, 0
+	if run != nil {
+		job.RunID, clerks = run.ID, run.Clerks
+	} else if clerks, err = h.store.CountClerks(ctx, u.Path); err != nil {
+		return err
+	}
+	if queued, err := h.queueIfLarge(c, job, clerks); queued {
+		return err
+	}
+	return sendSheet(c, job.Title, func(w io.Writer) error {
+		if run != nil {
+			_, err := h.store.ExportRun(ctx, run, w, nil)
+			return err
+		}
+		_, err := h.store.ExportSheet(ctx, q, job.Title, w, nil)
+		return err
+	})
+}
+
+// sendSheet writes the workbook to a temporary file first, so a failure is still an
+// error page, then streams the file and removes it.
+func sendSheet(c *fiber.Ctx, title string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp("", "paysheet-*.xlsx")
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%s %s 差异化绩效工资表", u.Name, q.Period)
-	if _, err := h.store.ExportSheet(c.UserContext(), q, title, f, nil); err != nil {
+	if err := write(f); err != nil {
 		removeTemp(f)
 		return err
 	}

@@ -30,11 +30,13 @@ func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler
 
 // Routes registers every route of the package with its guard. HR reads pay sheets and
 // keeps the pay policies of its units (pay), and imports ratings and workload and
-// removes ratings on appeal (rating); each unit named is checked against the scope.
+// removes ratings on appeal (rating); HR closes (核定) a month's sheet of a unit and
+// reopens it with a reason (payrun); each unit named is checked against the scope.
 func (h *Handler) Routes(r *web.Router) {
 	g := h.guards
 	read, write := g.Require("pay", "read"), g.Require("pay", "write")
 	rread, rwrite := g.Require("rating", "read"), g.Require("rating", "write")
+	runRead, runClose := g.Require("payrun", "read"), g.Require("payrun", "close")
 	r.Get("/pay", read, h.showSheet)
 	r.Get("/pay/sheet.xlsx", read, h.downloadSheet)
 	r.Get("/pay/policies", read, h.showPolicies)
@@ -43,6 +45,11 @@ func (h *Handler) Routes(r *web.Router) {
 	r.Post("/pay/ratings/import", rwrite, h.importRatings)
 	r.Post("/pay/workload/import", rwrite, h.importWorkload)
 	r.Post("/pay/ratings/:id/remove", rwrite, h.removeRating)
+	r.Get("/pay/runs", runRead, h.listRuns)
+	r.Post("/pay/runs", runClose, h.closeRun)
+	r.Get("/pay/runs/:id", runRead, h.showRun)
+	r.Get("/pay/runs/:id/sheet.xlsx", runRead, h.downloadRun)
+	r.Post("/pay/runs/:id/reopen", runClose, h.reopenRun)
 	for _, kind := range TemplateKinds {
 		r.Get("/pay/templates/"+kind+".xlsx", rread, h.downloadTemplate(kind))
 	}
@@ -56,6 +63,11 @@ func (h *Handler) Routes(r *web.Router) {
 	api.Post("/pay/ratings/import", rwrite, h.apiImportRatings)
 	api.Post("/pay/workload/import", rwrite, h.apiImportWorkload)
 	api.Post("/pay/ratings/:id/remove", rwrite, h.apiRemoveRating)
+	api.Get("/pay/runs", runRead, h.apiRuns)
+	api.Post("/pay/runs", runClose, h.apiCloseRun)
+	api.Get("/pay/runs/:id", runRead, h.apiRun)
+	api.Get("/pay/runs/:id/sheet.xlsx", runRead, h.downloadRun)
+	api.Post("/pay/runs/:id/reopen", runClose, h.apiReopenRun)
 }
 
 func (h *Handler) render(c *fiber.Ctx, status int, name, title string, data any) error {

@@ -25,6 +25,9 @@ type Store struct {
 	db     *bun.DB
 	levels Levels
 	now    func() time.Time
+
+	jobs        Jobs // background exports (SetJobs); nil: every download is direct
+	asyncClerks int  // sheets above this many clerks are queued when jobs is set
 }
 
 // NewStore returns a pay store over d.
@@ -32,7 +35,8 @@ func NewStore(d *bun.DB, levels Levels, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, levels: levels, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+	return &Store{db: d, levels: levels, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
+		asyncClerks: DefaultAsyncClerks}
 }
 
 // Now is the store's clock.

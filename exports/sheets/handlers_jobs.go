@@ -76,7 +76,8 @@ func (h *Handler) jobParam(c *fiber.Ctx) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	return j, h.guards.Check(c, j.OrgPath, "export", "use")
+	obj, act := h.store.jobGuard(j.Kind)
+	return j, h.guards.Check(c, j.OrgPath, obj, act)
 }
 
 // jobView is a job as the page's poller reads it.
@@ -95,12 +96,19 @@ func viewJob(j *Job) jobView {
 	return v
 }
 
+// viewJob is the job as the poller reads it, registered kinds named too.
+func (s *Store) viewJob(j *Job) jobView {
+	v := viewJob(j)
+	v.Label = s.kindLabel(j.Kind)
+	return v
+}
+
 func (h *Handler) apiShowJob(c *fiber.Ctx) error {
 	j, err := h.jobParam(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewJob(j))
+	return c.JSON(h.store.viewJob(j))
 }
 
 func (h *Handler) apiListJobs(c *fiber.Ctx) error {
@@ -110,7 +118,7 @@ func (h *Handler) apiListJobs(c *fiber.Ctx) error {
 	}
 	out := make([]jobView, len(list))
 	for i, j := range list {
-		out[i] = viewJob(j)
+		out[i] = h.store.viewJob(j)
 	}
 	return c.JSON(fiber.Map{"jobs": out})
 }

@@ -64,7 +64,7 @@ func (h *Handler) exportsData(ctx context.Context, uid int64) (*exportsPage, err
 	d := &exportsPage{Units: units, Sessions: sessions, Year: year, Years: []int{year, year - 1, year - 2},
 		CanImport: !h.store.Scope(uid, "roster", "import").Empty(), SeePII: !h.store.PIIScope(uid).Empty(), AsyncRows: AsyncRows}
 	for _, j := range jobs {
-		d.Jobs = append(d.Jobs, viewJob(j))
+		d.Jobs = append(d.Jobs, h.store.viewJob(j))
 	}
 	return d, nil
 }

@@ -41,12 +41,47 @@ const (
 var kindLabels = map[string]string{KindRoster: "花名册", KindCertificates: "证书登记", KindAssessment: "年度考核表"}
 
 // JobParams say what a job exports: the requester's scope for the kind, or one unit (and
-// person) and year for assessments.
+// person) and year for assessments. Kinds registered from elsewhere (RegisterKind) read
+// the unit (Path, OrgID), Period and RunID; Title names the file.
 type JobParams struct {
 	Scope   []string `json:"scope,omitempty"`
 	Path    string   `json:"path,omitempty"`
 	StaffID int64    `json:"staff_id,omitempty"`
 	Year    int      `json:"year,omitempty"`
+	OrgID   int64    `json:"org_id,omitempty"`
+	Period  string   `json:"period,omitempty"`
+	RunID   int64    `json:"run_id,omitempty"`
+	Title   string   `json:"title,omitempty"`
+}
+
+// Kind is a job kind whose workbook another package writes, such as the pay sheet; app
+// registers it at start, so this package need not import that one. Obj and Act are the
+// permission needed at the job's unit to follow and fetch it. Write reports progress as
+// rows written of total.
+type Kind struct {
+	Label    string
+	Obj, Act string
+	Write    func(ctx context.Context, w io.Writer, j *Job, progress func(done, total int)) error
+}
+
+// RegisterKind adds a job kind written outside this package. Call it while wiring,
+// before RunJobs starts.
+func (s *Store) RegisterKind(name string, k Kind) { s.kinds[name] = k }
+
+// kindLabel is a kind's Chinese name, built in or registered.
+func (s *Store) kindLabel(kind string) string {
+	if l, ok := kindLabels[kind]; ok {
+		return l
+	}
+	return s.kinds[kind].Label
+}
+
+// jobGuard is the permission that lets one follow and fetch a job of kind at its unit.
+func (s *Store) jobGuard(kind string) (obj, act string) {
+	if k, ok := s.kinds[kind]; ok && k.Obj != "" {
+		return k.Obj, k.Act
+	}
+	return "export", "use"
 }
 
 // Job is a background export.
@@ -87,7 +122,10 @@ func (j *Job) Percent() int {
 // QueueJob records a background export for userID.
 func (s *Store) QueueJob(ctx context.Context, userID int64, kind string, p JobParams) (*Job, error) {
 	j := &Job{UserID: userID, Kind: kind, Params: p, OrgPath: p.orgPath(), PIIScope: s.PIIScope(userID), Status: JobQueued,
-		CreatedAt: s.now(), Filename: fmt.Sprintf("%s-%s.xlsx", kindLabels[kind], s.now().Format("20060102-150405"))}
+		CreatedAt: s.now(), Filename: fmt.Sprintf("%s-%s.xlsx", s.kindLabel(kind), s.now().Format("20060102-150405"))}
+	if p.Title != "" {
+		j.Filename = p.Title + ".xlsx"
+	}
 	if j.PIIScope == nil {
 		j.PIIScope = []string{}
 	}
@@ -205,7 +243,11 @@ func (s *Store) writeJob(ctx context.Context, w io.Writer, j *Job) error {
 	case KindAssessment:
 		err = s.WriteAssessmentBook(ctx, w, j.Params.Path, j.Params.StaffID, j.Params.Year, ids)
 	default:
-		err = fmt.Errorf("unknown export kind %q", j.Kind)
+		k, ok := s.kinds[j.Kind]
+		if !ok {
+			return fmt.Errorf("unknown export kind %q", j.Kind)
+		}
+		err = k.Write(ctx, w, j, progress)
 	}
 	return err
 }

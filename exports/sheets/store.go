@@ -34,6 +34,7 @@ type Store struct {
 	people *rbac.Store
 	hours  Hours
 	dir    string
+	kinds  map[string]Kind // job kinds written elsewhere (RegisterKind)
 }
 
 // NewStore returns a sheets store over d.
@@ -45,7 +46,7 @@ func NewStore(d *bun.DB, deps Deps, now func() time.Time) *Store {
 		deps.Dir, _ = os.MkdirTemp("", "clerkskill-exports-")
 	}
 	return &Store{db: d, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) },
-		people: deps.People, hours: deps.Hours, dir: deps.Dir}
+		people: deps.People, hours: deps.Hours, dir: deps.Dir, kinds: map[string]Kind{}}
 }
 
 // Now is the store's clock.
