@@ -164,6 +164,39 @@ func TestReadTable(t *testing.T) {
 	}
 }
 
+// A small unzip limit (below excelize's default XML limit of 16 MiB) still reads a
+// small workbook: excelize used to refuse every file then.
+func TestSmallUnzipLimit(t *testing.T) {
+	good := [][]any{{"工号", "姓名", "入职日期"}, {"QS1", "张三", "2024/3/1"}}
+	tab := readTable(t, workbook(t, "花名册", good, nil), exports.Limits{MaxUnzip: 1 << 20})
+	if len(tab.Rows) != 1 {
+		t.Errorf("rows = %d, want 1", len(tab.Rows))
+	}
+}
+
+// A cell Book wrote as "\t" (Safe makes it "'\t") reads back blank, and a row of such
+// cells is a blank row (found by FuzzTableRoundTrip).
+func TestSafeBlankReadsBlank(t *testing.T) {
+	b, err := exports.NewBook()
+	must(t, err)
+	defer b.Close()
+	s, err := b.Sheet("人员", []exports.Column{{Header: "工号"}, {Header: "姓名"}}, exports.Layout{})
+	must(t, err)
+	must(t, s.Row("QS1", "\t"))
+	must(t, s.Row("\t", "\r "))
+	must(t, s.Row("QS2", "\t=李四"))
+	var buf bytes.Buffer
+	must(t, b.Write(&buf))
+	tab := readTable(t, buf.Bytes(), exports.Limits{})
+	var got []string
+	for _, r := range tab.Rows {
+		got = append(got, fmt.Sprintf("%d %q", r.No, r.Cells))
+	}
+	if want := `2 ["QS1" ""]|4 ["QS2" "=李四"]`; strings.Join(got, "|") != want {
+		t.Errorf("rows = %s, want %s", strings.Join(got, "|"), want)
+	}
+}
+
 func readTable(t *testing.T, b []byte, lim exports.Limits) *exports.Table {
 	t.Helper()
 	w, err := exports.Open(bytes.NewReader(b), lim)

@@ -64,14 +64,18 @@ func Open(r io.Reader, lim Limits) (*Workbook, error) {
 	return &Workbook{File: f, lim: lim}, nil
 }
 
+// maxUnzipXML bounds one worksheet's XML, which excelize holds in memory whole.
+const maxUnzipXML = 16 << 20
+
 func openReader(b []byte, lim Limits) (f *excelize.File, err error) {
 	defer func() {
 		if v := recover(); v != nil { // a malformed file must never take the server down
 			f, err = nil, web.Errorf(web.EINVALID, "无法读取工作簿，文件可能已损坏")
 		}
 	}()
+	// excelize refuses every file when the XML limit exceeds the unzip limit.
 	f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: lim.MaxUnzip,
-		UnzipXMLSizeLimit: 16 << 20})
+		UnzipXMLSizeLimit: min(maxUnzipXML, lim.MaxUnzip)})
 	if err != nil {
 		return nil, OpenProblem(err, lim.MaxUnzip)
 	}

@@ -53,17 +53,18 @@ func (w *Workbook) readRows(sheet, noun string) (*Table, error) {
 		if err != nil {
 			return nil, OpenProblem(err, w.lim.MaxUnzip)
 		}
+		cells := clean(cols)
 		if no == 1 {
-			t.Header = clean(cols)
+			t.Header = cells
 			continue
 		}
-		if emptyRow(cols) {
+		if emptyRow(cells) {
 			continue
 		}
 		if len(t.Rows) == w.lim.MaxRows {
 			return nil, web.Errorf(web.ETOOLARGE, "工作表“%s”超过 %d 条%s的上限，请分成几个文件导入", sheet, w.lim.MaxRows, noun)
 		}
-		t.Rows = append(t.Rows, SourceRow{No: no, Cells: clean(cols)})
+		t.Rows = append(t.Rows, SourceRow{No: no, Cells: cells})
 	}
 	return t, rows.Error()
 }
@@ -88,10 +89,11 @@ func emptyRow(cols []string) bool {
 	return !slices.ContainsFunc(cols, func(c string) bool { return strings.TrimSpace(c) != "" })
 }
 
+// clean undoes Safe, then trims: Safe("\t") is "'\t", which reads back as "".
 func clean(cols []string) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = Unsafe(strings.TrimSpace(c))
+		out[i] = strings.TrimSpace(Unsafe(c))
 	}
 	return out
 }
