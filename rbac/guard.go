@@ -139,8 +139,13 @@ func (g *Guards) admit(c *fiber.Ctx) (ok bool, err error) {
 		}
 		return false, c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
-	if via, _ := c.Locals(viaCookieKey).(bool); via && isUnsafe(c.Method()) && !validCSRF(c, p.Session) {
-		return false, web.Errorf(web.EFORBIDDEN, "页面已过期，请刷新后重试")
+	if via, _ := c.Locals(viaCookieKey).(bool); via && isUnsafe(c.Method()) {
+		if !sameOrigin(c) {
+			return false, web.Errorf(web.EFORBIDDEN, "请求来源不明，已拒绝")
+		}
+		if !validCSRF(c, p.Session) {
+			return false, web.Errorf(web.EFORBIDDEN, "页面已过期，请刷新后重试")
+		}
 	}
 	if p.User.MustChangePassword && !web.WantsJSON(c) && c.Path() != "/password" && c.Path() != "/logout" {
 		return false, c.Redirect("/password", fiber.StatusSeeOther)
@@ -196,8 +201,13 @@ func validCSRF(c *fiber.Ctx, s *Session) bool {
 }
 
 // sameOrigin accepts requests whose Origin (or Referer) is this site, and those that send
-// neither (non-browser clients, which cannot be driven by another site).
+// neither (non-browser clients, which cannot be driven by another site). A browser's
+// Sec-Fetch-Site saying the request came from another site (or a sibling subdomain) is
+// refused whatever the other headers claim.
 func sameOrigin(c *fiber.Ctx) bool {
+	if site := c.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return false
+	}
 	base := c.BaseURL()
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
 		return o == base

@@ -32,6 +32,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	token, p, err := h.startSession(c, f)
 	if code := web.ErrorCode(err); code == web.EUNAUTH || code == web.ETHROTTLED {
+		web.SetRetryAfter(c, err)
 		data := loginPage{Username: f.Username, Next: safeNext(f.Next), Error: web.ErrorMessage(err)}
 		return h.pages.Render(c, web.Status(err), "login", h.page(c, "登录", data))
 	}

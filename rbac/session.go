@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"strings"
 	"time"
 
@@ -74,9 +75,17 @@ var errBadLogin = web.Errorf(web.EUNAUTH, "用户名或密码错误")
 var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3r5u5gqL7h2n0b5x6y0q9kV3cQk0b0ZyZk5vK2FhS0E"
 
 // Login checks a password and opens a new session, returning the token the client keeps.
+// The try is written down as a failure before the throttle is consulted, so a burst of
+// concurrent guesses sees itself and gets no more tries than the policy allows; a refused
+// try is struck out again so that knocking on a locked account does not extend the lock.
 func (s *Store) Login(ctx context.Context, p SessionPolicy, username, password, ip, ua string) (string, *Principal, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	if err := s.checkThrottle(ctx, p, username, ip); err != nil {
+	try := &LoginAttempt{Username: username, IP: ip, At: s.now()}
+	if _, err := s.db.NewInsert().Model(try).Returning("id").Exec(ctx); err != nil {
+		return "", nil, err
+	}
+	if err := s.checkThrottle(ctx, p, try); err != nil {
+		_, _ = s.db.NewDelete().Model(try).WherePK().Exec(context.WithoutCancel(ctx))
 		return "", nil, err
 	}
 	u, err := s.FindUserByUsername(ctx, username)
@@ -87,11 +96,11 @@ func (s *Store) Login(ctx context.Context, p SessionPolicy, username, password, 
 	if err != nil {
 		return "", nil, err
 	}
-	if rerr := s.recordAttempt(ctx, username, ip, ok); rerr != nil {
-		return "", nil, rerr
-	}
 	if !ok {
 		return "", nil, errBadLogin
+	}
+	if _, err := s.db.NewUpdate().Model(try).Set("ok = ?", true).WherePK().Exec(ctx); err != nil {
+		return "", nil, err
 	}
 	return s.openSession(ctx, u, ip, ua)
 }
@@ -104,10 +113,13 @@ func (s *Store) verify(ctx context.Context, u *User, password string) (bool, err
 	return CheckPassword(ctx, u.PasswordHash, password)
 }
 
-func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, username, ip string) error {
+// checkThrottle refuses try when the account has FailuresPerUser other failed tries in the
+// window since its last success, or the address FailuresPerIP; the error says when the
+// oldest of those leaves the window (RetryAfter).
+func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, try *LoginAttempt) error {
 	since := s.now().Add(-p.Window)
 	last := new(LoginAttempt)
-	err := s.db.NewSelect().Model(last).Where("username = ? AND ok = ? AND at > ?", username, true, since).
+	err := s.db.NewSelect().Model(last).Where("username = ? AND ok = ? AND at > ?", try.Username, true, since).
 		OrderExpr("at DESC").Limit(1).Scan(ctx)
 	switch {
 	case err == nil:
@@ -115,25 +127,38 @@ func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, username, ip
 	case !db.IsNoRows(err):
 		return err
 	}
-	byUser, err := s.db.NewSelect().Model((*LoginAttempt)(nil)).
-		Where("username = ? AND ok = ? AND at > ?", username, false, since).Count(ctx)
+	byUser, err := s.nthFailure(ctx, p.FailuresPerUser, since, "username = ?", try.Username, try.ID)
 	if err != nil {
 		return err
 	}
-	byIP, err := s.db.NewSelect().Model((*LoginAttempt)(nil)).
-		Where("ip = ? AND ok = ? AND at > ?", ip, false, s.now().Add(-p.Window)).Count(ctx)
+	byIP, err := s.nthFailure(ctx, p.FailuresPerIP, s.now().Add(-p.Window), "ip = ?", try.IP, try.ID)
 	if err != nil {
 		return err
 	}
-	if int(byUser) >= p.FailuresPerUser || int(byIP) >= p.FailuresPerIP {
-		return web.Errorf(web.ETHROTTLED, "登录失败次数过多，请%d分钟后再试", int(p.Window.Minutes()))
+	until := byUser
+	if byIP.After(until) {
+		until = byIP
+	}
+	until = until.Add(p.Window)
+	if until.After(s.now()) {
+		e := web.Errorf(web.ETHROTTLED, "登录失败次数过多，请%d分钟后再试", int(math.Ceil(until.Sub(s.now()).Minutes())))
+		e.RetryAfter = int(math.Ceil(until.Sub(s.now()).Seconds()))
+		return e
 	}
 	return nil
 }
 
-func (s *Store) recordAttempt(ctx context.Context, username, ip string, ok bool) error {
-	_, err := s.db.NewInsert().Model(&LoginAttempt{Username: username, IP: ip, OK: ok, At: s.now()}).Exec(ctx)
-	return err
+// nthFailure returns when the n-th most recent failed try matching where (other than try
+// own) was made after since, the zero time when there are fewer than n.
+func (s *Store) nthFailure(ctx context.Context, n int, since time.Time, where string, arg any, own int64) (time.Time, error) {
+	var at []time.Time
+	err := s.db.NewSelect().Model((*LoginAttempt)(nil)).Column("at").Where(where, arg).
+		Where("ok = ? AND at > ? AND id <> ?", false, since, own).
+		OrderExpr("at DESC").Offset(int64(max(n, 1)-1)).Limit(1).Scan(ctx, &at)
+	if err != nil || len(at) == 0 {
+		return time.Time{}, err
+	}
+	return at[0], nil
 }
 
 func (s *Store) openSession(ctx context.Context, u *User, ip, ua string) (string, *Principal, error) {
