@@ -32,7 +32,14 @@ func prepare(ctx context.Context, o options) (dsn, dir string, cleanup func(), e
 			return "", "", nil, err
 		}
 	}
-	cleanup = func() { drop(); os.RemoveAll(dir) }
+	cleanup = func() {
+		drop()
+		if o.keep {
+			fmt.Fprintln(os.Stderr, "paysheet: kept", dir)
+			return
+		}
+		os.RemoveAll(dir)
+	}
 	d, err := db.Open(ctx, dsn, dir)
 	if err != nil {
 		cleanup()

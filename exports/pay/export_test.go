@@ -6,3 +6,11 @@ func SetChunkSize(n int) func() {
 	chunkSize = n
 	return func() { chunkSize = old }
 }
+
+// SetScanShare changes when SQLite walks staff in storage order rather than unit by
+// unit (0: never; a large n: always); it returns the undo.
+func SetScanShare(n int) func() {
+	old := scanShare
+	scanShare = n
+	return func() { scanShare = old }
+}

@@ -34,28 +34,53 @@ var rowColumns = []exports.Column{
 	{Header: "绩效金额", Width: 9}, {Header: "应发合计", Width: 10},
 }
 
-// Formulas of row n: the scores and amounts HR expects to see worked out in the sheet.
-func formulas(n int) (service, total, workload, score, perf, amount string) {
-	r := strconv.Itoa(n)
-	return "IF(M" + r + "=0,0,ROUND(N" + r + "/M" + r + "/O" + r + "*100,2))",
-		"Q" + r + "+R" + r + "+S" + r + "+T" + r,
-		"IF(V" + r + "<=0,0,ROUND(MIN(100,U" + r + "/V" + r + "*100),2))",
-		"ROUND(G" + r + "*X" + r + "/100+P" + r + "*Y" + r + "/100+W" + r + "*Z" + r + "/100,2)",
-		"ROUND(AD" + r + "*AC" + r + ",2)",
-		"ROUND(F" + r + "+AE" + r + ",2)"
+// formulaTemplates are the formulas of a row, # standing for its number: the scores
+// and amounts HR expects to see worked out in the sheet.
+var formulaTemplates = [6][]string{
+	strings.Split("IF(M#=0,0,ROUND(N#/M#/O#*100,2))", "#"),
+	strings.Split("Q#+R#+S#+T#", "#"),
+	strings.Split("IF(V#<=0,0,ROUND(MIN(100,U#/V#*100),2))", "#"),
+	strings.Split("ROUND(G#*X#/100+P#*Y#/100+W#*Z#/100,2)", "#"),
+	strings.Split("ROUND(AD#*AC#,2)", "#"),
+	strings.Split("ROUND(F#+AE#,2)", "#"),
+}
+
+// formulas returns the formulas of row n (service, workload total, workload, score,
+// performance, amount), cut from one string: a sheet of 100,000 rows makes them all.
+func formulas(n int) (f [6]string) {
+	var buf [256]byte
+	var digits [20]byte
+	b, num := buf[:0], strconv.AppendInt(digits[:0], int64(n), 10)
+	var ends [6]int
+	for i, parts := range formulaTemplates {
+		for j, part := range parts {
+			if b = append(b, part...); j < len(parts)-1 {
+				b = append(b, num...)
+			}
+		}
+		ends[i] = len(b)
+	}
+	all, from := string(b), 0
+	for i, end := range ends {
+		f[i], from = all[from:end], end
+	}
+	return f
 }
 
 // SheetWriter streams the pay sheet: Add each row in order, then Finish writes the
 // summary, the tier distribution with its chart and the policies used.
 type SheetWriter struct {
-	book     *exports.Book
-	rows     *exports.Sheet
-	title    string
-	units    []string // in first-seen order, which is tree order
-	byUnit   map[string]map[string]*tally
-	tiers    map[string]*tally
-	order    map[string]float64 // tier name → its minimum, to list tiers from the top
-	policies map[int64]*Policy
+	book      *exports.Book
+	rows      *exports.Sheet
+	title     string
+	units     []string // in first-seen order, which is tree order
+	byUnit    map[string]map[string]*tally
+	tiers     map[string]*tally
+	order     map[string]float64 // tier name → its minimum, to list tiers from the top
+	policies  map[int64]*Policy
+	labels    map[int64]string // policy id → "#id"
+	unit      string           // the unit of the last row, and its tallies
+	unitTally map[string]*tally
 }
 
 // tally adds up people and money.
@@ -81,7 +106,7 @@ func NewSheetWriter(title string) (*SheetWriter, error) {
 		return nil, err
 	}
 	return &SheetWriter{book: b, rows: s, title: title, byUnit: map[string]map[string]*tally{},
-		tiers: map[string]*tally{}, order: map[string]float64{}, policies: map[int64]*Policy{}}, nil
+		tiers: map[string]*tally{}, order: map[string]float64{}, policies: map[int64]*Policy{}, labels: map[int64]string{}}, nil
 }
 
 // Close releases the workbook's temporary files.
@@ -101,18 +126,13 @@ func (w *SheetWriter) use(p *Policy) {
 // Add writes one clerk's row: inputs as values, scores and amounts as formulas over
 // them with the computed figures cached, so the workbook opens with numbers.
 func (w *SheetWriter) Add(r *Row) error {
-	n := w.rows.Rows() + 2
-	fService, fTotal, fWork, fScore, fPerf, fAmount := formulas(n)
-	policy := ""
-	if r.PolicyID != 0 {
-		policy = fmt.Sprintf("#%d", r.PolicyID)
-	}
-	f := func(formula string, v any) excelize.Cell { return excelize.Cell{Formula: formula, Value: v} }
-	err := w.rows.Row(r.EmpNo, r.Name, r.OrgName, policy, r.LevelName(), r.Allowance, r.Exam,
+	f := formulas(w.rows.Rows() + 2)
+	cell := func(i int, v any) excelize.Cell { return excelize.Cell{Formula: f[i], Value: v} }
+	err := w.rows.Row(r.EmpNo, r.Name, r.OrgName, w.label(r.PolicyID), r.LevelName(), r.Allowance, r.Exam,
 		r.Ratings[0], r.Ratings[1], r.Ratings[2], r.Ratings[3], r.Ratings[4], r.RatingCount, r.RatingPoints, r.MaxPoints,
-		f(fService, r.Service), r.Cases, r.Calls, r.Consults, r.Errands, f(fTotal, r.WorkTotal), r.WorkBasis, f(fWork, r.Workload),
-		r.WeightExam, r.WeightService, r.WeightWork, f(fScore, r.Score), r.Tier, r.Coefficient, r.Base,
-		f(fPerf, r.Performance), f(fAmount, r.Amount))
+		cell(0, r.Service), r.Cases, r.Calls, r.Consults, r.Errands, cell(1, r.WorkTotal), r.WorkBasis, cell(2, r.Workload),
+		r.WeightExam, r.WeightService, r.WeightWork, cell(3, r.Score), r.Tier, r.Coefficient, r.Base,
+		cell(4, r.Performance), cell(5, r.Amount))
 	if err != nil {
 		return err
 	}
@@ -121,12 +141,28 @@ func (w *SheetWriter) Add(r *Row) error {
 	return nil
 }
 
-func (w *SheetWriter) count(r *Row) {
-	if w.byUnit[r.OrgName] == nil {
-		w.units = append(w.units, r.OrgName)
-		w.byUnit[r.OrgName] = map[string]*tally{}
+// label names a policy in the detail sheet as the policy sheet does ("#12"), "" for none.
+func (w *SheetWriter) label(id int64) string {
+	if id == 0 {
+		return ""
 	}
-	for _, m := range []map[string]*tally{w.byUnit[r.OrgName], w.tiers} {
+	l, ok := w.labels[id]
+	if !ok {
+		l = "#" + strconv.FormatInt(id, 10)
+		w.labels[id] = l
+	}
+	return l
+}
+
+func (w *SheetWriter) count(r *Row) {
+	if r.OrgName != w.unit || w.unitTally == nil {
+		if w.byUnit[r.OrgName] == nil {
+			w.units = append(w.units, r.OrgName)
+			w.byUnit[r.OrgName] = map[string]*tally{}
+		}
+		w.unit, w.unitTally = r.OrgName, w.byUnit[r.OrgName]
+	}
+	for _, m := range [2]map[string]*tally{w.unitTally, w.tiers} {
 		if m[r.Tier] == nil {
 			m[r.Tier] = &tally{}
 		}
@@ -222,7 +258,7 @@ func (w *SheetWriter) policySheet() error {
 
 func policyCells(p *Policy) []any {
 	r := &p.Rules
-	out := []any{fmt.Sprintf("#%d", p.ID), p.OrgName, p.EffectiveFrom.String(), p.Version}
+	out := []any{"#" + strconv.FormatInt(p.ID, 10), p.OrgName, p.EffectiveFrom.String(), p.Version}
 	for lv := 5; lv >= 1; lv-- {
 		out = append(out, r.Allowances[lv])
 	}

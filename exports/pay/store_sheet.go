@@ -2,19 +2,28 @@ package pay
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"sort"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"clerkskill/app/db"
 )
 
 // china is the calendar periods are counted in.
 var china = time.FixedZone("CST", 8*3600)
 
-// chunkSize is how many clerks one round of queries covers: the sheet is computed and
-// written chunk by chunk, so a period of 100,000 clerks never sits in memory at once.
+// chunkSize is how many clerks are handed on together: their levels and exam results
+// are read in one round, and a unit larger than that is computed in parts (its highest
+// workload read beforehand), so a period of 100,000 clerks never sits in memory at once.
 var chunkSize = 2000
+
+// scanShare: on SQLite a sheet whose subtree holds at least 1/scanShare of all units
+// walks staff in storage order (see clerkQuery).
+var scanShare = 16
 
 // SheetQuery names a pay sheet: the clerks of the unit with Path and its subtree in
 // Period ("2026-11").
@@ -24,192 +33,271 @@ type SheetQuery struct {
 	Limit  int // stop after this many rows (previews); 0 for all
 }
 
-// sheetRun is the state of one computation.
+// sheetRun is the state of one computation, owned by the goroutine that reads it.
 type sheetRun struct {
 	s        *Store
 	q        SheetQuery
 	day      time.Time // the period's last day
 	cutoff   time.Time // the first moment after it, Beijing time
 	policies *Resolver
-	unitMax  map[int64]int
+	units    map[int64]*sheetUnit
+	scan     bool          // SQLite: walk staff in storage order (see clerkQuery)
+	index    map[int64]int // staff id → its row in the chunk being filled
+	pending  []Row         // rows read and not yet handed on: whole units, or part of a large one
+	bigOrg   int64         // the large unit being handed on in parts, and its highest workload
+	bigMax   int
+}
+
+// roundOut is what the reading goroutine hands on: a chunk of rows, or why it stopped.
+type roundOut struct {
+	rows []Row
+	err  error
 }
 
 // ComputeSheet computes the pay sheet and hands each row to emit in tree order (unit
 // path, then 工号). Every clerk is computed under the policy in force on the period's
 // last day for their unit (their own unit's, else the nearest ancestor's).
+//
+// A goroutine reads the clerks in one sorted query and computes them chunk by chunk
+// while emit takes the rows of the chunk before, so the database's time overlaps the
+// caller's (the workbook's writing). emit may keep the rows it is given; it is never
+// called after ComputeSheet returns.
 func (s *Store) ComputeSheet(ctx context.Context, q SheetQuery, emit func(*Row) error) error {
-	day := PeriodEnd(q.Period)
-	run := &sheetRun{s: s, q: q, day: day, cutoff: time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, china).UTC()}
-	var err error
-	if run.policies, err = s.PolicyResolver(ctx, day); err != nil {
-		return err
-	}
-	if run.unitMax, err = s.workloadMax(ctx, q); err != nil {
-		return err
-	}
-	units, err := s.sheetUnits(ctx, q.Path)
+	run, err := s.startSheet(ctx, q)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, b := range batches(units) {
-		rows, err := run.batch(ctx, b)
-		if err != nil {
-			return err
+	rctx, cancel := context.WithCancel(ctx)
+	out := make(chan roundOut, 2)
+	go run.read(rctx, out)
+	defer func() {
+		cancel()
+		for range out { // wait for the reader: no query outlives this call
 		}
-		for _, r := range rows {
+	}()
+	n := 0
+	for b := range out {
+		if b.err != nil {
+			return b.err
+		}
+		for i := range b.rows {
 			if q.Limit > 0 && n >= q.Limit {
 				return nil
 			}
 			n++
-			if err := emit(r); err != nil {
+			if err := emit(&b.rows[i]); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
-// sheetUnit is a unit of the subtree with how many active clerks it has.
+// sheetUnit is a unit of the subtree.
 type sheetUnit struct {
-	ID     int64  `bun:"id"`
-	Name   string `bun:"name"`
-	Path   string `bun:"path"`
-	Clerks int    `bun:"clerks"`
+	ID   int64  `bun:"id"`
+	Name string `bun:"name"`
+	Path string `bun:"path"`
 }
 
-// sheetUnits lists the units of the subtree that have clerks, in tree order.
-func (s *Store) sheetUnits(ctx context.Context, path string) ([]*sheetUnit, error) {
-	var list []*sheetUnit
-	q := s.db.NewSelect().TableExpr("org_units AS o").Join("JOIN staff AS s ON s.org_id = o.id AND s.active = ?", true).
-		ColumnExpr("o.id, o.name, o.path, COUNT(*) AS clerks").GroupExpr("o.id, o.name, o.path").OrderExpr("o.path")
-	err := inSubtree(q, "o.path", path).Scan(ctx, &list)
-	return list, err
-}
-
-// unitBatch is one round of queries: whole units up to chunkSize clerks together, or
-// one part of a unit larger than that (clerks after afterEmpNo).
-type unitBatch struct {
-	units []*sheetUnit
-	big   bool
-	after string
-}
-
-// batches groups consecutive units into rounds of at most chunkSize clerks; a larger
-// unit is read in parts by 工号.
-func batches(units []*sheetUnit) []*unitBatch {
-	var out []*unitBatch
-	cur, size := &unitBatch{}, 0
+// startSheet loads the policies in force and the units of the subtree.
+func (s *Store) startSheet(ctx context.Context, q SheetQuery) (*sheetRun, error) {
+	day := PeriodEnd(q.Period)
+	run := &sheetRun{s: s, q: q, day: day, cutoff: time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, china).UTC(),
+		units: map[int64]*sheetUnit{}, index: map[int64]int{}}
+	var err error
+	if run.policies, err = s.PolicyResolver(ctx, day); err != nil {
+		return nil, err
+	}
+	var units []*sheetUnit
+	if err := inSubtree(s.db.NewSelect().TableExpr("org_units AS o").ColumnExpr("o.id, o.name, o.path"), "o.path", q.Path).Scan(ctx, &units); err != nil {
+		return nil, err
+	}
 	for _, u := range units {
-		if (u.Clerks > chunkSize || size+u.Clerks > chunkSize) && len(cur.units) > 0 {
-			out, cur, size = append(out, cur), &unitBatch{}, 0
-		}
-		if u.Clerks > chunkSize {
-			out = append(out, &unitBatch{units: []*sheetUnit{u}, big: true})
-			continue
-		}
-		cur.units, size = append(cur.units, u), size+u.Clerks
+		run.units[u.ID] = u
 	}
-	if len(cur.units) > 0 {
-		out = append(out, cur)
-	}
-	return out
+	all, err := s.db.NewSelect().Table("org_units").Count(ctx)
+	run.scan = !db.IsPostgres(s.db) && int64(len(units))*int64(scanShare) >= int64(all)
+	return run, err
 }
 
-// batch reads a round's clerks (all parts of a large unit) and fills in every input and
-// result.
-func (r *sheetRun) batch(ctx context.Context, b *unitBatch) ([]*Row, error) {
-	if !b.big {
-		return r.clerks(ctx, b, "")
+// read reads the clerks with their inputs, computes them and sends them to out in
+// chunks; it closes out when done.
+func (r *sheetRun) read(ctx context.Context, out chan<- roundOut) {
+	defer close(out)
+	send := func(rows []Row) error {
+		select {
+		case out <- roundOut{rows: rows}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	var all []*Row
-	for after := ""; ; {
-		rows, err := r.clerks(ctx, b, after)
-		if err != nil || len(rows) == 0 {
-			return all, err
-		}
-		all, after = append(all, rows...), rows[len(rows)-1].EmpNo
-		if len(rows) < chunkSize {
-			return all, nil
-		}
+	if err := r.readClerks(ctx, send); err != nil {
+		out <- roundOut{err: err} // the receiver drains out until it is closed
 	}
 }
 
-// clerks reads the active clerks of the batch's units (of a large unit: the next
-// chunkSize after the 工号 after) in tree order, and computes them.
-func (r *sheetRun) clerks(ctx context.Context, b *unitBatch, after string) ([]*Row, error) {
-	ids, order := make([]int64, len(b.units)), make(map[int64]int, len(b.units))
-	for i, u := range b.units {
-		ids[i], order[u.ID] = u.ID, i
+// clerkQuery selects, in tree order, each active clerk of the subtree with the month's
+// workload and ratings counted by grade (removed ones do not count).
+//
+// On SQLite a sheet of a large part of the tree walks staff in storage order and sorts
+// once: walking it unit by unit through staff (org_id, emp_no) reads a page of staff,
+// pay_workloads and pay_ratings for nearly every clerk when a unit's clerks were added
+// at different times. PostgreSQL plans the join itself.
+func (r *sheetRun) clerkQuery() *bun.SelectQuery {
+	q := r.s.db.NewSelect()
+	if r.scan {
+		q = q.TableExpr("staff AS s CROSS JOIN org_units AS o").Where("o.id = s.org_id").GroupExpr("s.id, o.id")
+	} else {
+		q = q.TableExpr("org_units AS o JOIN staff AS s ON s.org_id = o.id").GroupExpr("o.path, s.emp_no, s.id, o.id")
 	}
-	var rows []*Row
-	q := r.s.db.NewSelect().TableExpr("staff AS s").ColumnExpr("s.id AS staff_id, s.emp_no, s.name, s.org_id").
-		Where("s.org_id IN (?) AND s.active = ?", bun.In(ids), true).OrderExpr("s.org_id, s.emp_no")
-	if b.big {
-		q = q.Where("s.emp_no > ?", after).Limit(int64(chunkSize))
+	q = q.ColumnExpr("s.id, s.emp_no, s.name, s.org_id").
+		ColumnExpr("COALESCE(MAX(w.cases), 0), COALESCE(MAX(w.calls), 0), COALESCE(MAX(w.consults), 0), COALESCE(MAX(w.errands), 0)")
+	for g := 5; g >= 1; g-- {
+		q = q.ColumnExpr("COALESCE(SUM(CASE WHEN r.grade = ? THEN r.count END), 0)", g)
 	}
-	if err := q.Scan(ctx, &rows); err != nil || len(rows) == 0 {
-		return nil, err
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].OrgID] < order[rows[j].OrgID] })
-	staff := make([]int64, len(rows))
-	byID := make(map[int64]*Row, len(rows))
-	for i, row := range rows {
-		u := b.units[order[row.OrgID]]
-		row.OrgName, row.OrgPath = u.Name, u.Path
-		staff[i], byID[row.StaffID] = row.StaffID, row
-	}
-	if err := r.fillInputs(ctx, staff, byID); err != nil {
-		return nil, err
-	}
-	for _, row := range rows {
-		row.apply(r.policies.For(row.OrgPath), r.unitMax[row.OrgID])
-	}
-	return rows, nil
+	q = q.Join("LEFT JOIN pay_workloads AS w ON w.staff_id = s.id AND w.period = ?", r.q.Period).
+		Join("LEFT JOIN pay_ratings AS r ON r.staff_id = s.id AND r.period = ? AND r.removed_at IS NULL", r.q.Period).
+		Where("s.active = ?", true).OrderExpr("o.path, s.emp_no")
+	return inSubtree(q, "o.path", r.q.Path)
 }
 
-func (r *sheetRun) fillInputs(ctx context.Context, ids []int64, byID map[int64]*Row) error {
-	levels, err := r.s.levels.CurrentLevels(ctx, ids, r.day)
+// readClerks streams the clerks and hands them on a chunk at a time.
+func (r *sheetRun) readClerks(ctx context.Context, send func([]Row) error) error {
+	rows, err := r.clerkQuery().Rows(ctx)
 	if err != nil {
 		return err
 	}
-	for id, lv := range levels {
-		byID[id].Level = lv
-	}
-	if err := r.fillRatings(ctx, ids, byID); err != nil {
-		return err
-	}
-	if err := r.fillWorkload(ctx, ids, byID); err != nil {
-		return err
-	}
-	return r.fillExams(ctx, ids, byID)
-}
-
-// fillRatings counts each clerk's ratings of the month by grade; removed ones do not count.
-func (r *sheetRun) fillRatings(ctx context.Context, ids []int64, byID map[int64]*Row) error {
-	var counts []struct {
-		StaffID int64 `bun:"staff_id"`
-		Grade   int   `bun:"grade"`
-		N       int   `bun:"n"`
-	}
-	err := r.s.db.NewSelect().Table("pay_ratings").ColumnExpr("staff_id, grade, SUM(count) AS n").
-		Where("staff_id IN (?) AND period = ? AND removed_at IS NULL", bun.In(ids), r.q.Period).
-		GroupExpr("staff_id, grade").Scan(ctx, &counts)
-	for _, c := range counts {
-		if row := byID[c.StaffID]; row != nil && c.Grade >= 1 && c.Grade <= 5 {
-			row.Ratings[5-c.Grade] += c.N
-			row.RatingCount += c.N
+	defer rows.Close()
+	sc := newClerkScanner()
+	for rows.Next() {
+		if err := sc.scan(rows, r.next()); err != nil {
+			return err
+		}
+		if err := r.flushFull(ctx, send); err != nil {
+			return err
 		}
 	}
-	return err
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return r.flush(ctx, send, len(r.pending))
 }
 
-func (r *sheetRun) fillWorkload(ctx context.Context, ids []int64, byID map[int64]*Row) error {
-	var list []*Workload
-	err := r.s.db.NewSelect().Model(&list).Where("staff_id IN (?) AND period = ?", bun.In(ids), r.q.Period).Scan(ctx)
-	for _, w := range list {
-		if row := byID[w.StaffID]; row != nil {
-			row.Cases, row.Calls, row.Consults, row.Errands = w.Cases, w.Calls, w.Consults, w.Errands
+// next is the row to scan into: a new one at the end of pending.
+func (r *sheetRun) next() *Row {
+	r.pending = append(r.pending, Row{})
+	return &r.pending[len(r.pending)-1]
+}
+
+// flushFull hands on the whole units read before the row just read once there are
+// chunkSize rows pending. A unit of more than chunkSize clerks is handed on in parts,
+// its highest workload read beforehand.
+func (r *sheetRun) flushFull(ctx context.Context, send func([]Row) error) error {
+	n := len(r.pending) - 1
+	if n < chunkSize {
+		return nil
+	}
+	org := r.pending[n].OrgID
+	start := n
+	for start > 0 && r.pending[start-1].OrgID == org {
+		start--
+	}
+	if start > 0 {
+		return r.flush(ctx, send, start)
+	}
+	if r.bigOrg != org {
+		top, err := r.s.unitWorkloadMax(ctx, org, r.q.Period)
+		if err != nil {
+			return err
+		}
+		r.bigOrg, r.bigMax = org, top
+	}
+	return r.flush(ctx, send, n+1)
+}
+
+// flush computes the first n pending rows and sends them.
+func (r *sheetRun) flush(ctx context.Context, send func([]Row) error, n int) error {
+	if n == 0 {
+		return nil
+	}
+	rows := make([]Row, n)
+	copy(rows, r.pending[:n])
+	r.pending = append(r.pending[:0], r.pending[n:]...)
+	clear(r.index)
+	ids := make([]int64, n)
+	for i := range rows {
+		u := r.units[rows[i].OrgID]
+		rows[i].OrgName, rows[i].OrgPath = u.Name, u.Path
+		ids[i], r.index[rows[i].StaffID] = rows[i].StaffID, i
+	}
+	if err := r.fillLevels(ctx, ids, rows); err != nil {
+		return err
+	}
+	if err := r.fillExams(ctx, ids, rows); err != nil {
+		return err
+	}
+	r.compute(rows)
+	return send(rows)
+}
+
+// clerkScanner scans clerkQuery's columns into a Row, reusing its destinations.
+type clerkScanner struct {
+	id, org    intCol
+	work, rate [5]intCol
+	dest       []any
+}
+
+func newClerkScanner() *clerkScanner {
+	c := &clerkScanner{}
+	c.dest = []any{&c.id, nil, nil, &c.org, &c.work[0], &c.work[1], &c.work[2], &c.work[3],
+		&c.rate[0], &c.rate[1], &c.rate[2], &c.rate[3], &c.rate[4]}
+	return c
+}
+
+func (c *clerkScanner) scan(rows *sql.Rows, x *Row) error {
+	c.id.p, c.dest[1], c.dest[2], c.org.p = &x.StaffID, &x.EmpNo, &x.Name, &x.OrgID
+	c.work[0].n, c.work[1].n, c.work[2].n, c.work[3].n = &x.Cases, &x.Calls, &x.Consults, &x.Errands
+	for i := range c.rate {
+		c.rate[i].n = &x.Ratings[i]
+	}
+	if err := rows.Scan(c.dest...); err != nil {
+		return err
+	}
+	for _, n := range x.Ratings {
+		x.RatingCount += n
+	}
+	return nil
+}
+
+// intCol scans an integer column straight into an int or int64, without the reflection
+// database/sql falls back on for such destinations.
+type intCol struct {
+	p *int64
+	n *int
+}
+
+// Scan implements sql.Scanner.
+func (c *intCol) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok && src != nil {
+		return fmt.Errorf("pay sheet: integer column holds %T", src)
+	}
+	if c.p != nil {
+		*c.p = v
+	} else {
+		*c.n = int(v)
+	}
+	return nil
+}
+
+// fillLevels sets each clerk's certified level on the period's last day.
+func (r *sheetRun) fillLevels(ctx context.Context, ids []int64, rows []Row) error {
+	levels, err := r.s.levels.CurrentLevels(ctx, ids, r.day)
+	for id, lv := range levels {
+		if i, ok := r.index[id]; ok {
+			rows[i].Level = lv
 		}
 	}
 	return err
@@ -217,7 +305,7 @@ func (r *sheetRun) fillWorkload(ctx context.Context, ids []int64, byID map[int64
 
 // fillExams takes, per clerk and part (理论知识, 技能考核, 综合评审), the score of the
 // latest session whose results were out by the period's end, and averages the parts.
-func (r *sheetRun) fillExams(ctx context.Context, ids []int64, byID map[int64]*Row) error {
+func (r *sheetRun) fillExams(ctx context.Context, ids []int64, rows []Row) error {
 	var list []struct {
 		StaffID int64   `bun:"staff_id"`
 		Part    string  `bun:"part"`
@@ -242,28 +330,41 @@ func (r *sheetRun) fillExams(ctx context.Context, ids []int64, byID map[int64]*R
 		for _, v := range parts {
 			sum += v
 		}
-		byID[id].Exam, byID[id].ExamParts = round2(sum/float64(len(parts))), len(parts)
+		if i, ok := r.index[id]; ok {
+			rows[i].Exam, rows[i].ExamParts = round2(sum/float64(len(parts))), len(parts)
+		}
 	}
 	return err
 }
 
-// workloadMax is the highest workload total of each unit in the subtree that month, the
-// basis of the workload score under ScaleUnitMax.
-func (s *Store) workloadMax(ctx context.Context, q SheetQuery) (map[int64]int, error) {
-	var list []struct {
-		OrgID int64 `bun:"org_id"`
-		Max   int   `bun:"max"`
+// compute fills in every row's results, unit by unit: the policy in force for the
+// unit, and the unit's highest workload total of the month (of a unit handed on whole,
+// the highest of its rows).
+func (r *sheetRun) compute(rows []Row) {
+	for from := 0; from < len(rows); {
+		to, top := from, 0
+		for ; to < len(rows) && rows[to].OrgID == rows[from].OrgID; to++ {
+			top = max(top, rows[to].Cases+rows[to].Calls+rows[to].Consults+rows[to].Errands)
+		}
+		if rows[from].OrgID == r.bigOrg {
+			top = r.bigMax
+		}
+		p := r.policies.For(rows[from].OrgPath)
+		for i := from; i < to; i++ {
+			rows[i].apply(p, top)
+		}
+		from = to
 	}
-	sq := s.db.NewSelect().TableExpr("pay_workloads AS w").Join("JOIN staff AS s ON s.id = w.staff_id").
-		Join("JOIN org_units AS o ON o.id = s.org_id").
-		ColumnExpr("s.org_id, MAX(w.cases + w.calls + w.consults + w.errands) AS max").
-		Where("w.period = ? AND s.active = ?", q.Period, true).GroupExpr("s.org_id")
-	err := inSubtree(sq, "o.path", q.Path).Scan(ctx, &list)
-	out := make(map[int64]int, len(list))
-	for _, x := range list {
-		out[x.OrgID] = x.Max
-	}
-	return out, err
+}
+
+// unitWorkloadMax is the highest workload total among the active clerks of a unit that
+// month, the basis of the workload score under ScaleUnitMax.
+func (s *Store) unitWorkloadMax(ctx context.Context, orgID int64, period string) (int, error) {
+	var top int
+	err := s.db.NewSelect().TableExpr("pay_workloads AS w").Join("JOIN staff AS s ON s.id = w.staff_id").
+		ColumnExpr("COALESCE(MAX(w.cases + w.calls + w.consults + w.errands), 0)").
+		Where("w.period = ? AND s.org_id = ? AND s.active = ?", period, orgID, true).Scan(ctx, &top)
+	return top, err
 }
 
 // ExportSheet computes the pay sheet and streams it as a workbook to out, returning how
