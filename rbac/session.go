@@ -185,8 +185,7 @@ func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string)
 	if strings.HasPrefix(token, apiTokenPrefix) {
 		return s.authenticateAPIToken(ctx, token)
 	}
-	sess := new(Session)
-	err := s.db.NewSelect().Model(sess).Where("id = ?", hashToken(token)).Scan(ctx)
+	sess, u, err := s.findSession(ctx, hashToken(token))
 	if err != nil {
 		return nil, unauthorized(err)
 	}
@@ -195,8 +194,7 @@ func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string)
 		_, _ = s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
 		return nil, web.Errorf(web.EUNAUTH, "登录已过期，请重新登录")
 	}
-	u, err := s.FindUserByID(ctx, sess.UserID)
-	if err != nil || !u.Active {
+	if u == nil || !u.Active {
 		return nil, web.Errorf(web.EUNAUTH, "账户已停用")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
