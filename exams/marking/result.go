@@ -106,7 +106,7 @@ func (s *Store) storeResult(ctx context.Context, tx bun.IDB, a *attempt, marks [
 	if err != nil {
 		return err
 	}
-	std, err := s.standard(ctx, sess.StandardVersionID)
+	std, err := s.standard(ctx, tx, sess.StandardVersionID)
 	if err != nil {
 		return err
 	}

@@ -236,14 +236,17 @@ func (s *Store) SaveSettings(ctx context.Context, actor int64, set *Settings) er
 }
 
 // standard returns a standard version's definition; versions never change, so they are
-// kept once loaded.
-func (s *Store) standard(ctx context.Context, id int64) (*exams.Standard, error) {
+// kept once loaded. It reads through tx, never the pool: on SQLite a transaction holds the
+// one write lock, and a second connection taken inside it waits behind writers that wait
+// for this one, until busy_timeout fails them (seen as minutes-long stalls and 503s when
+// 500 candidates submit at once right after a restart, with the cache still empty).
+func (s *Store) standard(ctx context.Context, tx bun.IDB, id int64) (*exams.Standard, error) {
 	if v, ok := s.versions.Load(id); ok {
 		return v.(*exams.Standard), nil
 	}
-	v, err := s.standards.FindStandardVersionByID(ctx, id)
-	if err != nil {
-		return nil, err
+	v := new(exams.StandardVersion)
+	if err := tx.NewSelect().Model(v).Where("sv.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("standard version %d: %w", id, err)
 	}
 	s.versions.Store(id, v.Definition)
 	return v.Definition, nil
