@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -128,15 +129,12 @@ func (h *Handler) downloadJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.store.OpenJobFile(j)
+	// The body is read piece by piece after the handler returns, so its queries must not
+	// end with the request's context.
+	r, size, err := h.store.OpenJobFile(context.WithoutCancel(c.UserContext()), j)
 	if err != nil {
-		return err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return err
 	}
 	attachment(c, j.Filename)
-	return c.SendStream(f, int(st.Size()))
+	return c.SendStream(r, size)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -188,7 +186,7 @@ func (s *Store) RunNextJob(ctx context.Context) (bool, error) {
 	if err != nil || j == nil {
 		return false, err
 	}
-	runErr := s.runJob(ctx, j)
+	runErr := s.buildJobFile(ctx, j)
 	now := s.now()
 	j.FinishedAt = &now
 	j.Status = JobDone
@@ -201,31 +199,6 @@ func (s *Store) RunNextJob(ctx context.Context) (bool, error) {
 	_, err = s.db.NewUpdate().Model(j).Column("status", "error", "finished_at", "expires_at", "done_rows", "total_rows").
 		WherePK().Exec(ctx)
 	return true, err
-}
-
-func (s *Store) jobPath(id int64) string {
-	return filepath.Join(s.dir, fmt.Sprintf("export-%d.xlsx", id))
-}
-
-// runJob writes the job's workbook to a temporary file and moves it into place.
-func (s *Store) runJob(ctx context.Context, j *Job) error {
-	if err := os.MkdirAll(s.dir, 0o750); err != nil {
-		return err
-	}
-	tmp := s.jobPath(j.ID) + ".part"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	err = s.writeJob(ctx, f, j)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, s.jobPath(j.ID))
 }
 
 func (s *Store) writeJob(ctx context.Context, w io.Writer, j *Job) error {
@@ -261,28 +234,22 @@ func (s *Store) WriteAssessmentBook(ctx context.Context, w io.Writer, path strin
 	return WriteAssessments(w, year, list, ids)
 }
 
-// OpenJobFile opens a finished job's workbook.
-func (s *Store) OpenJobFile(j *Job) (*os.File, error) {
+// OpenJobFile returns a reader over a finished job's workbook, stored in the database
+// (jobfile.go), and its size in bytes.
+func (s *Store) OpenJobFile(ctx context.Context, j *Job) (io.Reader, int, error) {
 	if j.Status != JobDone {
-		return nil, web.Errorf(web.ECONFLICT, "导出尚未完成")
+		return nil, 0, web.Errorf(web.ECONFLICT, "导出尚未完成")
 	}
-	f, err := os.Open(s.jobPath(j.ID))
-	if os.IsNotExist(err) {
-		return nil, web.Errorf(web.ENOTFOUND, "导出文件已过期，请重新导出")
-	}
-	return f, err
+	return s.openJobFile(ctx, j.ID)
 }
 
-// PruneJobs removes the files and rows of jobs past their day.
+// PruneJobs removes the rows of jobs past their day, their files with them.
 func (s *Store) PruneJobs(ctx context.Context) error {
 	var old []int64
 	err := s.db.NewSelect().Model((*Job)(nil)).Column("id").
 		Where("(expires_at IS NOT NULL AND expires_at < ?) OR created_at < ?", s.now(), s.now().Add(-2*jobTTL)).Scan(ctx, &old)
 	if err != nil || len(old) == 0 {
 		return err
-	}
-	for _, id := range old {
-		os.Remove(s.jobPath(id))
 	}
 	_, err = s.db.NewDelete().Model((*Job)(nil)).Where("id IN (?)", bun.In(old)).Exec(ctx)
 	return err

@@ -2,6 +2,7 @@ package sheets_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -136,10 +137,16 @@ func TestJobsRunOnce(t *testing.T) {
 			if got.Status != sheets.JobDone || got.Percent() != 100 || got.TotalRows != 300 || got.DoneRows != 300 {
 				t.Errorf("job = %s %d/%d (%d%%), want done 300/300", got.Status, got.DoneRows, got.TotalRows, got.Percent())
 			}
-			f, err := st.OpenJobFile(got)
+			// Another instance (its own store and scratch directory) serves the same file.
+			other := sheets.NewStore(env.Srv.DB, sheets.Deps{People: env.Srv.RBAC, Dir: t.TempDir()}, nil)
+			f, size, err := other.OpenJobFile(ctx, got)
 			must(t, err)
-			defer f.Close()
-			dump, err := exports.Dump(f)
+			body, err := io.ReadAll(f)
+			must(t, err)
+			if len(body) != size {
+				t.Errorf("read %d bytes of a %d-byte file", len(body), size)
+			}
+			dump, err := exports.DumpBytes(body)
 			must(t, err)
 			if !strings.Contains(dump, "301: ") || strings.Contains(dump, "302: ") {
 				t.Errorf("workbook should hold a header and 300 rows:\n%.300s", dump)
