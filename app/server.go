@@ -231,6 +231,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { done <- s.App.Listener(ln) }()
 	go s.janitor(ctx)
 	go s.examLoop(ctx)
+	go s.RBAC.Watch(ctx, s.log.Warn)
 	go s.Sheets.RunJobs(ctx, s.log.Warn)
 	select {
 	case err := <-done:
@@ -250,15 +251,15 @@ func (s *Server) janitor(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.RBAC.PruneExpired(ctx, s.Guards.Policy()); err != nil {
+			if err := s.pruneSessions(ctx); err != nil {
 				s.log.Warn("prune sessions", "err", err)
 			}
 		}
 	}
 }
 
-// examLoop closes overdue attempts and marks closed ones every few seconds; it is safe
-// to run on several instances at once.
+// examLoop closes overdue attempts and marks closed ones every few seconds; with several
+// instances, one of them sweeps each round (SweepExams).
 func (s *Server) examLoop(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
@@ -267,7 +268,7 @@ func (s *Server) examLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Sessions.Sweep(ctx); err != nil && ctx.Err() == nil {
+			if _, err := s.SweepExams(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("exam sweep", "err", err)
 			}
 		}
