@@ -23,7 +23,7 @@ type sheetPage struct {
 	Chart    chart.Bars
 	CanWrite bool
 	Run      *Run // the closed run the rows come from; nil: computed now
-	CanClose bool
+	CanClose bool // the caller may close the month, which is over
 }
 
 // sheetQuery reads the unit and month of a pay sheet request.
@@ -43,7 +43,7 @@ func (h *Handler) showSheet(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	p := sheetPage{Unit: u, Period: q.Period, CanWrite: h.guards.Can(c, u.Path, "pay", "write"),
-		CanClose: h.guards.Can(c, u.Path, "payrun", "close")}
+		CanClose: q.Period < PeriodOf(h.store.now().In(china)) && h.guards.Can(c, u.Path, "payrun", "close")}
 	if p.Units, err = h.store.Units(ctx, rbac.ScopeOf(c, "pay", "read")); err != nil {
 		return err
 	}

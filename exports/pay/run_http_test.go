@@ -71,6 +71,9 @@ func TestPayRunsHTTP(t *testing.T) {
 			runPath := fmt.Sprintf("/api/v1/pay/runs/%d", id)
 			run(t, env, runDenials(dh, period, runPath, closeDH))
 			run(t, env, runReads(dh, period, id))
+			current := env.Now.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01")
+			run(t, env, []scenario{{"no 核定 before the month is over", "hr.donghu", "GET", fmt.Sprintf("/pay?org=%d&period=%s", dh, current), nil,
+				http.StatusOK, []string{"草稿", "后台生成"}, []string{"核定 " + current}}})
 			rateAfterClosing(t, env, period)
 			if got := download(t, env, "hr.donghu", sheet); got != first {
 				t.Errorf("the closed month's sheet changed after a new rating")
