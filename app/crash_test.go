@@ -66,6 +66,8 @@ func crashMidExam(t *testing.T, dialect string) {
 		t.Errorf("second process exited %d after SIGTERM; log:\n%s", code, second.logTail())
 	}
 	verifyAtEnd(t, dsn, dataDir, fx, cands)
+	checkServerLog(t, first, false)
+	checkServerLog(t, second, false)
 	lap("done; load average %s", procLoadAvg())
 }
 

@@ -254,12 +254,12 @@ func verifyKept(t *testing.T, dsn, dataDir string, fx crashExam, cands []*examin
 	}
 }
 
-// checkServerLog reads the server's log: no panic, no internal error, and (when an outage was
-// played) the outage logged as a warning.
+// checkServerLog reads the server's log: no panic, no race report, no internal error, and
+// (when an outage was played) the outage logged as a warning.
 func checkServerLog(t *testing.T, in *serverProc, wantWarning bool) {
 	t.Helper()
 	log := in.log()
-	for _, bad := range []string{"panic", `msg="request failed"`} {
+	for _, bad := range []string{"panic", "DATA RACE", `msg="request failed"`} {
 		if strings.Contains(log, bad) {
 			t.Errorf("server log holds %q:\n%s", bad, in.logTail())
 		}
