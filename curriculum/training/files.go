@@ -161,9 +161,16 @@ func newFileName(ext string) string {
 	return hex.EncodeToString(b) + "." + ext
 }
 
-// cleanName keeps the base of an uploaded file's name for display.
+// cleanName keeps the base of an uploaded file's name for display, without control
+// characters or quotes (it is sent back in Content-Disposition and shown in pages).
 func cleanName(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
 	if len([]rune(name)) > 100 {
 		name = string([]rune(name)[:100])
 	}

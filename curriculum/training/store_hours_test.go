@@ -194,6 +194,9 @@ func TestEvidenceUpload(t *testing.T) {
 				strings.Contains(e.EvidenceFile, "/") || !strings.HasSuffix(e.EvidenceFile, ".pdf") {
 				t.Errorf("stored evidence: %+v", e)
 			}
+			if ctl, err := add("结业\t证书\".pdf", pdfBytes, ""); err != nil || ctl.EvidenceName != "结业证书.pdf" {
+				t.Errorf("control characters and quotes kept in the name: %v %+v", err, ctl)
+			}
 			rs, size, err := s.Evidence(ctx, e)
 			must(t, err)
 			got, err := io.ReadAll(rs)

@@ -127,7 +127,7 @@ func (h *Handler) importPage(c *fiber.Ctx, fn importFn, noun string) error {
 	if rep != nil {
 		p.Errors, p.More = rep.Errors[:min(len(rep.Errors), shownErrors)], rep.Total-min(len(rep.Errors), shownErrors)
 	}
-	return h.render(c, fiber.StatusBadRequest, "pay_ratings", "好差评与工作量", p)
+	return h.render(c, web.Status(err), "pay_ratings", "好差评与工作量", p) // 400, or 413 for a file over the limit
 }
 
 func (h *Handler) removeRating(c *fiber.Ctx) error {

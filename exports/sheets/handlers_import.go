@@ -36,7 +36,11 @@ func (h *Handler) importRoster(c *fiber.Ctx) error {
 	if err != nil && (res == nil || res.Report == nil) {
 		if e, ok := err.(*web.Error); ok && e.Code != web.EINTERNAL {
 			d.Error = web.ErrorMessage(err)
-			return h.renderExports(c, fiber.StatusUnprocessableEntity, &d)
+			status := fiber.StatusUnprocessableEntity
+			if e.Code == web.ETOOLARGE {
+				status = fiber.StatusRequestEntityTooLarge // a file or zip over the limit, as on every upload
+			}
+			return h.renderExports(c, status, &d)
 		}
 		return err
 	}
