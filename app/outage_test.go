@@ -20,6 +20,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,12 +66,17 @@ func postgresOutage(t *testing.T) {
 	cands := loginAndStartAll(t, a, fx)
 	everyoneSaves(t, a, cands, "before the outage")
 
-	n := terminateBackends(t, appName)
+	var n int
+	flying, statuses := whileSaving(t, a, cands, func() { n = terminateBackends(t, appName) }, 2*time.Second)
 	recovered, unavailable := untilAllSave(t, a, cands, 20*time.Second)
-	t.Logf("pg_terminate_backend ended %d connections of the app: %d saves answered 503, all saved again after %s",
-		n, unavailable, recovered.Round(time.Millisecond))
+	t.Logf("pg_terminate_backend ended %d connections of the app with %d saves in flight: answers %v while saving on, "+
+		"then %d more 503s before all saved again after %s", n, flying, statuses, unavailable, recovered.Round(time.Millisecond))
 
-	proxy.cut()
+	flying, statuses = whileSaving(t, a, cands, proxy.cut, time.Second)
+	t.Logf("proxy cut with %d saves in flight: answers %v", flying, statuses)
+	if statuses[503] == 0 {
+		t.Error("no save was answered 503 after the cut")
+	}
 	duringOutage(t, in, a, cands)
 	proxy.restore(t)
 	in.waitReady(30 * time.Second)
@@ -114,6 +120,57 @@ func sqliteLocked(t *testing.T) {
 	everyoneSubmits(t, a, cands)
 	verifyKept(t, "", dataDir, fx, cands)
 	checkServerLog(t, in, true)
+}
+
+// whileSaving keeps every candidate saving, one save after another, runs act with saves in
+// flight and goes on for runFor: each answer must be 2xx or a clean 503, none may hang. It
+// returns how many saves were under way at act and the answers by status.
+func whileSaving(t *testing.T, a *deskClients, cands []*examinee, act func(), runFor time.Duration) (int64, map[int]int) {
+	t.Helper()
+	var flying atomic.Int64
+	var stop atomic.Bool
+	var mu sync.Mutex
+	statuses, problems := map[int]int{}, []error{}
+	var wg sync.WaitGroup
+	for _, c := range cands {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				flying.Add(1)
+				began := time.Now()
+				st, body, err := c.trySave(a)
+				flying.Add(-1)
+				mu.Lock()
+				statuses[st]++
+				if st/100 != 2 || err != nil {
+					problems = append(problems, cleanUnavailable(st, body, err))
+				}
+				if d := time.Since(began); d > 10*time.Second {
+					problems = append(problems, fmt.Errorf("a save took %s: requests must fail fast, not hang", d))
+				}
+				mu.Unlock()
+				if st/100 != 2 {
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	inFlight := flying.Load()
+	act()
+	time.Sleep(runFor)
+	stop.Store(true)
+	wg.Wait()
+	for _, p := range problems {
+		if p != nil {
+			t.Error(p)
+		}
+	}
+	if inFlight == 0 {
+		t.Error("no save was in flight when the database went away")
+	}
+	return inFlight, statuses
 }
 
 // everyoneSaves has every examinee save once; each must be acknowledged.
