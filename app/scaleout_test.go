@@ -69,6 +69,7 @@ func TestScaleOutTwoInstances(t *testing.T) {
 		pollUntil(t, "grant listener up", time.Now(), 10*time.Second, in.srv.RBAC.Listening)
 	}
 	t.Run("session made on A works on B", func(t *testing.T) { sessionsAreShared(t, a, b) })
+	t.Run("failed logins on A and B count together", func(t *testing.T) { throttleIsShared(t, a, b) })
 	t.Run("grant and revocation through A enforced by B", func(t *testing.T) { grantsPropagate(t, a, b) })
 	t.Run("export queued on A runs once and downloads from both", func(t *testing.T) { exportsAreShared(t, a, b) })
 	t.Run("exam sweep on both closes and marks each attempt once", func(t *testing.T) { sweepRunsOnce(t, a, b, clock) })
@@ -187,6 +188,21 @@ func sessionsAreShared(t *testing.T, a, b *scaleInstance) {
 	}
 	if st, _ := a.call(t, "GET", "/api/v1/me", tok, nil); st != http.StatusUnauthorized {
 		t.Errorf("A still honours a session ended on B: %d", st)
+	}
+}
+
+// throttleIsShared: failed logins are rows, so five spread over both instances refuse the
+// sixth try on either, even with the right password.
+func throttleIsShared(t *testing.T, a, b *scaleInstance) {
+	wrong := map[string]string{"username": "clerk100", "password": "not-the-password"}
+	for i, in := range []*scaleInstance{a, b, a, b, a} {
+		if st, body := in.call(t, "POST", "/api/v1/auth/login", "", wrong); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d %s", i+1, st, body)
+		}
+	}
+	right := map[string]string{"username": "clerk100", "password": rbac.DemoPassword}
+	if st, body := b.call(t, "POST", "/api/v1/auth/login", "", right); st != http.StatusTooManyRequests {
+		t.Fatalf("sixth try on B after five failures across A and B: %d %s", st, body)
 	}
 }
 
