@@ -4,9 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // The three steps of a candidate's exam.
@@ -26,6 +31,7 @@ type plan struct {
 	ramp     time.Duration
 	think    time.Duration
 	jitter   float64
+	cpu      func() float64 // CPU seconds used so far by the bench process and its database backends
 }
 
 func (p plan) barrier() bool { return p.think == 0 }
@@ -88,6 +94,8 @@ type result struct {
 	steps [3]*stepStats
 	wall  time.Duration
 	load  [2]string
+	cpu   float64    // CPU seconds the run used, bench process and database backends
+	step  [3]float64 // the same per step, when a barrier keeps the steps apart
 }
 
 // run plays the whole exam against t: every candidate arrives, starts, saves and submits.
@@ -100,13 +108,26 @@ func (p plan) run(ctx context.Context, t target) *result {
 	for i := range bars {
 		bars[i].Add(p.n)
 	}
-	begin := time.Now()
-	var wg sync.WaitGroup
+	cpu0, begin := p.cpu(), time.Now()
+	var wg, marks sync.WaitGroup
+	at := [3]float64{cpu0}
+	if p.barrier() {
+		marks.Go(func() {
+			bars[stepStart].Wait()
+			at[1] = p.cpu()
+			bars[stepSave].Wait()
+			at[2] = p.cpu()
+		})
+	}
 	for i := range p.n {
 		wg.Go(func() { p.candidate(ctx, t, i, begin, r, &bars) })
 	}
 	wg.Wait()
-	r.wall, r.load[1] = time.Since(begin), loadAvg()
+	marks.Wait()
+	r.wall, r.load[1], r.cpu = time.Since(begin), loadAvg(), p.cpu()-cpu0
+	if p.barrier() {
+		r.step = [3]float64{at[1] - at[0], at[2] - at[1], cpu0 + r.cpu - at[2]}
+	}
 	return r
 }
 
@@ -150,10 +171,19 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // report prints each target's steps, then the server's ratios to both ceilings.
 func report(results []*result) {
 	for _, r := range results {
-		fmt.Printf("%-7s wall %6.1f s, load average %s → %s\n", r.name, r.wall.Seconds(), r.load[0], r.load[1])
+		ops := 0
+		for _, s := range r.steps {
+			ops += len(s.lat)
+		}
+		fmt.Printf("%-7s wall %6.1f s, load average %s → %s, CPU %.1f s (%.2f ms per operation)\n",
+			r.name, r.wall.Seconds(), r.load[0], r.load[1], r.cpu, 1000*r.cpu/float64(max(ops, 1)))
 		for k, s := range r.steps {
-			fmt.Printf("  %-8s %6d ops %4d errors  p50 %8.1f ms  p99 %8.1f ms  %7.0f ops/s\n",
+			fmt.Printf("  %-8s %6d ops %4d errors  p50 %8.1f ms  p99 %8.1f ms  %7.0f ops/s",
 				stepNames[k], len(s.lat), s.errs, ms(s.pct(0.5)), ms(s.pct(0.99)), s.rate())
+			if r.step[k] > 0 {
+				fmt.Printf("  CPU %.2f ms/op", 1000*r.step[k]/float64(max(len(s.lat), 1)))
+			}
+			fmt.Println()
 			if s.firstErr != "" {
 				fmt.Printf("           first error: %.300s\n", s.firstErr)
 			}
@@ -161,11 +191,42 @@ func report(results []*result) {
 	}
 	srv := results[len(results)-1]
 	for _, ceil := range results[:len(results)-1] {
-		fmt.Printf("server / %s:\n", ceil.name)
+		fmt.Printf("server / %s: CPU per operation ×%.1f\n", ceil.name, srv.cpu/ceil.cpu)
 		for k, s := range srv.steps {
 			c := ceil.steps[k]
 			fmt.Printf("  %-8s p50 ×%5.1f  p99 ×%5.1f  throughput %.2f of the ceiling\n",
 				stepNames[k], ms(s.pct(0.5))/ms(c.pct(0.5)), ms(s.pct(0.99))/ms(c.pct(0.99)), s.rate()/c.rate())
 		}
 	}
+}
+
+// cpuOf returns the CPU seconds used so far by this process and by the PostgreSQL
+// backends connected to the bench database (pool connections stay open for the run, so
+// none of their time is lost; the server's shared background processes are not counted).
+func cpuOf(ctx context.Context, d *bun.DB) func() float64 {
+	return func() float64 {
+		total := procCPU("self")
+		var pids []int
+		_ = d.NewRaw("SELECT pid FROM pg_stat_activity WHERE datname = current_database()").Scan(ctx, &pids)
+		for _, pid := range pids {
+			total += procCPU(strconv.Itoa(pid))
+		}
+		return total
+	}
+}
+
+// procCPU is user + system time of a process from /proc (clock ticks of 1/100 s).
+func procCPU(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	i := strings.LastIndexByte(string(b), ')')
+	if err != nil || i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100
 }

@@ -74,8 +74,8 @@ func run(ctx context.Context, o options) error {
 	defer d.Close()
 	if o.pool > 0 {
 		d.DB.SetMaxOpenConns(o.pool)
-		d.DB.SetMaxIdleConns(o.pool)
 	}
+	d.DB.SetMaxIdleConns(d.DB.Stats().MaxOpenConnections) // connections (and their CPU counters) live through a run
 	if _, err := db.Migrate(ctx, d); err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func exam(ctx context.Context, w *world, o options, t0 time.Time) error {
 	}
 	fmt.Printf("setup: %d candidates signed in, a %d-question paper, in %.1f s; pool of %d connections\n",
 		o.candidates, o.items, time.Since(t0).Seconds(), w.srv.DB.DB.Stats().MaxOpenConnections)
-	p := plan{n: o.candidates, saves: o.saves, ramp: o.ramp, think: o.think, jitter: o.jitter}
+	p := plan{n: o.candidates, saves: o.saves, ramp: o.ramp, think: o.think, jitter: o.jitter, cpu: cpuOf(ctx, w.srv.DB)}
 	fmt.Printf("shape: arrivals over %s, think %s ± %.0f%%, %d saves each, barrier between steps: %v\n",
 		o.ramp, o.think, o.jitter*100, o.saves, p.barrier())
 	per := int64(o.saves + 2)
