@@ -343,6 +343,7 @@ type examinee struct {
 	sent        map[int64]sentSave // every save sent, by its seq
 	acked       map[int]int64      // per item, the highest seq answered with 2xx
 	stored      map[int]int64      // per item, the seq found in the store after the kill
+	submitted   bool               // the server acknowledged the submit
 }
 
 type sentSave struct {

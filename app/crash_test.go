@@ -60,14 +60,22 @@ func crashMidExam(t *testing.T, dialect string) {
 	lap("store checked after the kill")
 	second := startServerProc(t, env)
 	lap("second process ready")
-	resumeAndSubmit(t, newDeskClients(second.base), cands)
-	lap("every examinee resumed, saved %d more and submitted", savesAfter)
-	if code := second.stop(); code != 0 {
-		t.Errorf("second process exited %d after SIGTERM; log:\n%s", code, second.logTail())
+	resumeAndSave(t, newDeskClients(second.base), cands)
+	lap("every examinee resumed and saved %d more", savesAfter)
+	submitUntilKilled(t, second, cands)
+	lap("second process killed with SIGKILL amid the submits")
+	third := startServerProc(t, env)
+	finishSubmits(t, newDeskClients(third.base), cands)
+	lap("third process up; every examinee submitted")
+	waitMarked(t, dsn, dataDir, fx, 90*time.Second)
+	lap("every attempt marked")
+	if code := third.stop(); code != 0 {
+		t.Errorf("third process exited %d after SIGTERM; log:\n%s", code, third.logTail())
 	}
 	verifyAtEnd(t, dsn, dataDir, fx, cands)
-	checkServerLog(t, first, false)
-	checkServerLog(t, second, false)
+	for _, in := range []*serverProc{first, second, third} {
+		checkServerLog(t, in, false)
+	}
 	lap("done; load average %s", procLoadAvg())
 }
 
@@ -163,7 +171,7 @@ func waitAcked(t *testing.T, acked *atomic.Int64, want int64, errs chan error) {
 		default:
 		}
 		if time.Now().After(end) {
-			t.Fatalf("only %d of %d saves acknowledged within 3 minutes", acked.Load(), want)
+			t.Fatalf("only %d of %d requests acknowledged within 3 minutes", acked.Load(), want)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
@@ -235,9 +243,9 @@ func verifyAfterKill(t *testing.T, dsn, dataDir string, fx crashExam, cands []*e
 	t.Logf("after the kill: %d acknowledged answers all kept; %d items hold a save committed but never acknowledged", acked, late)
 }
 
-// resumeAndSubmit has every examinee come back with the same login (no new password
-// entry): the paper shows their answers and the same deadline, saves go on, submit works.
-func resumeAndSubmit(t *testing.T, a *deskClients, cands []*examinee) {
+// resumeAndSave has every examinee come back with the same login (no new password entry):
+// the paper shows their answers and the same deadline, and saves go on.
+func resumeAndSave(t *testing.T, a *deskClients, cands []*examinee) {
 	t.Helper()
 	errs := eachParallel(len(cands), 64, func(i int) error {
 		c := cands[i]
@@ -248,11 +256,6 @@ func resumeAndSubmit(t *testing.T, a *deskClients, cands []*examinee) {
 			if _, err := c.saveNext(a); err != nil {
 				return fmt.Errorf("after the restart: %w", err)
 			}
-		}
-		var out session.Attempt
-		st, body, err := a.call(c.desk, "POST", fmt.Sprintf("/api/v1/attempts/%d/submit", c.attempt), c.token, nil, &out)
-		if err != nil || st != 200 || out.Status != session.AttemptClosed {
-			return fmt.Errorf("submit %s: %d %s %v", c.name, st, body, err)
 		}
 		return nil
 	})
@@ -286,13 +289,13 @@ func (c *examinee) resume(a *deskClients) error {
 }
 
 // verifyAtEnd checks the store after the graceful stop: every attempt closed by its
-// examinee, each item holding the last save that reached it.
+// examinee and marked, each item holding the last save that reached it.
 func verifyAtEnd(t *testing.T, dsn, dataDir string, fx crashExam, cands []*examinee) {
 	t.Helper()
 	attempts, answers := examState(t, dsn, dataDir, fx)
 	for _, c := range cands {
 		if a := attempts[c.attempt]; a == nil || a.Status != session.AttemptClosed || a.ClosedBy != session.ClosedByCandidate ||
-			!sameInstant(a.Deadline, c.deadline) {
+			a.MarkedAt == nil || !sameInstant(a.Deadline, c.deadline) {
 			t.Errorf("%s: attempt at the end: %+v", c.name, a)
 		}
 		for idx, seq := range c.acked {
