@@ -256,7 +256,7 @@ func (s *Store) PruneJobs(ctx context.Context) error {
 }
 
 // RunJobs runs queued exports every couple of seconds and prunes old ones, until ctx
-// ends; it is safe on several instances at once.
+// ends. With several instances each job runs on one (claimJob) and one prunes at a time.
 func (s *Store) RunJobs(ctx context.Context, logf func(msg string, args ...any)) {
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
@@ -271,7 +271,7 @@ func (s *Store) RunJobs(ctx context.Context, logf func(msg string, args ...any))
 					logf("export job", "err", err)
 				}
 			}
-			if err := s.PruneJobs(ctx); err != nil && ctx.Err() == nil {
+			if _, err := db.RunExclusive(ctx, s.db, "export-prune", s.PruneJobs); err != nil && ctx.Err() == nil {
 				logf("prune export jobs", "err", err)
 			}
 		}
