@@ -31,14 +31,14 @@ import (
 	"clerkskill/rbac"
 )
 
-// childEnv switches the test binary into a server process (see TestCrashHelperServe).
-const childEnv = "CLERKSKILL_CRASH_CHILD"
+// crashChildEnv switches the test binary into a server process (see TestCrashHelperServe).
+const crashChildEnv = "CLERKSKILL_CRASH_CHILD"
 
 // TestCrashHelperServe is not a test of its own: re-executed with CLERKSKILL_CRASH_CHILD=1
 // the test binary runs `clerkskill serve` as a real process the crash tests can SIGKILL.
 // Re-executing avoids a second build of the binary and a TestMain others would share.
 func TestCrashHelperServe(t *testing.T) {
-	if os.Getenv(childEnv) != "1" {
+	if os.Getenv(crashChildEnv) != "1" {
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,7 +69,7 @@ func startServerProc(t *testing.T, env map[string]string) *serverProc {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperServe$", "-test.count=1", "-test.timeout=0")
-	cmd.Env = append(os.Environ(), childEnv+"=1", "DATABASE_URL=", "CLERKSKILL_DEMO=false", "CLERKSKILL_LOG=text")
+	cmd.Env = append(os.Environ(), crashChildEnv+"=1", "DATABASE_URL=", "CLERKSKILL_DEMO=false", "CLERKSKILL_LOG=text")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -166,7 +166,7 @@ type crashExam struct {
 	users         []string
 }
 
-const candidatePassword = "Crash-Pass-2026"
+const crashPassword = "Crash-Pass-2026"
 
 // seedCrashExam prepares the store before any server process runs: the root unit, the demo
 // question bank and papers, n examinee accounts and a session drawing the fixed paper.
@@ -186,7 +186,7 @@ func seedCrashExam(t *testing.T, dsn, dataDir string, n int) crashExam {
 		t.Fatal(err)
 	}
 	root, paperID := seedBankAndPaper(t, srv)
-	fx := crashExam{users: seedCandidates(t, srv, root, n)}
+	fx := crashExam{users: seedCrashCandidates(t, srv, root, n)}
 	now := time.Now().UTC()
 	ss, err := srv.Sessions.CreateSession(ctx, 0, &session.Input{Name: "进程崩溃演练场次", Level: 4, OrgID: root,
 		OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(4 * time.Hour),
@@ -206,7 +206,7 @@ func seedCrashExam(t *testing.T, dsn, dataDir string, n int) crashExam {
 func seedBankAndPaper(t *testing.T, srv *app.Server) (int64, int64) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := srv.RBAC.Bootstrap(ctx, "政务服务中心", candidatePassword); err != nil {
+	if _, err := srv.RBAC.Bootstrap(ctx, "政务服务中心", crashPassword); err != nil {
 		t.Fatal(err)
 	}
 	roots, err := srv.RBAC.FindOrgs(ctx, rbac.OrgFilter{Scope: rbac.Scope{"/"}})
@@ -227,13 +227,13 @@ func seedBankAndPaper(t *testing.T, srv *app.Server) (int64, int64) {
 	return root, papers[0].ID
 }
 
-// seedCandidates writes n trainee accounts straight into the store. Their password hash
+// seedCrashCandidates writes n trainee accounts straight into the store. Their password hash
 // is argon2id at minimal cost: the login path reads the parameters from each hash, so 500
 // real logins cost what the crash test is about, not 500 full key derivations.
-func seedCandidates(t *testing.T, srv *app.Server, org int64, n int) []string {
+func seedCrashCandidates(t *testing.T, srv *app.Server, org int64, n int) []string {
 	t.Helper()
 	ctx, now := context.Background(), time.Now().UTC()
-	hash := cheapArgonHash(candidatePassword)
+	hash := cheapArgonHash(crashPassword)
 	users := make([]*rbac.User, n)
 	names := make([]string, n)
 	for i := range users {
@@ -357,7 +357,7 @@ func newExaminee(desk int, name string) *examinee {
 
 func (c *examinee) login(a *deskClients) error {
 	var out struct{ Token string }
-	st, body, err := a.call(c.desk, "POST", "/api/v1/auth/login", "", map[string]string{"username": c.name, "password": candidatePassword}, &out)
+	st, body, err := a.call(c.desk, "POST", "/api/v1/auth/login", "", map[string]string{"username": c.name, "password": crashPassword}, &out)
 	if err != nil || st != 200 {
 		return fmt.Errorf("login %s: %d %s %v", c.name, st, body, err)
 	}

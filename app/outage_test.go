@@ -231,7 +231,7 @@ func duringOutage(t *testing.T, in *serverProc, a *deskClients, cands []*examine
 			t.Errorf("requests during the outage took %s: they must fail fast, not hang", d)
 		}
 	}
-	st, body, err := a.call(0, "POST", "/api/v1/auth/login", "", map[string]string{"username": cands[0].name, "password": candidatePassword}, nil)
+	st, body, err := a.call(0, "POST", "/api/v1/auth/login", "", map[string]string{"username": cands[0].name, "password": crashPassword}, nil)
 	if err := cleanUnavailable(st, body, err); err != nil {
 		t.Errorf("login during the outage: %v", err)
 	}
