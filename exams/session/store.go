@@ -36,6 +36,7 @@ type Store struct {
 	drawer    Drawer
 	marker    Marker
 	orders    *itemOrders
+	shown     *shownQuestions
 	now       func() time.Time
 }
 
@@ -55,7 +56,7 @@ func NewStore(d *bun.DB, deps Deps, now func() time.Time) *Store {
 		now = time.Now
 	}
 	return &Store{db: d, bank: deps.Bank, standards: deps.Standards, people: deps.People, drawer: deps.Drawer,
-		marker: deps.Marker, orders: newItemOrders(), now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+		marker: deps.Marker, orders: newItemOrders(), shown: &shownQuestions{}, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
 // SetDrawer hands the store its drawer, for wiring and tests.

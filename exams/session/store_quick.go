@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"clerkskill/app/db"
+	"clerkskill/exams/bank"
 )
 
 // The exam-day hot path on PostgreSQL: an autosave is one statement, no transaction.
@@ -113,4 +115,32 @@ func (o *itemOrders) put(attemptID int64, perms [][]int) {
 		clear(o.m)
 	}
 	o.m[attemptID] = perms
+}
+
+// maxShown bounds the question versions one instance keeps for the exam page.
+const maxShown = 20000
+
+// shownQuestions keeps the question versions papers show, so that 2,000 starts of one
+// paper read its questions once. The bank never edits a version in place (an edit makes
+// a new version; only its status, latest and used flags change, which the page does not
+// show), so a kept version is never stale where it matters.
+type shownQuestions struct {
+	m sync.Map // question id → *bank.Question
+	n atomic.Int64
+}
+
+func (c *shownQuestions) get(id int64) (*bank.Question, bool) {
+	q, ok := c.m.Load(id)
+	if !ok {
+		return nil, false
+	}
+	return q.(*bank.Question), true
+}
+
+func (c *shownQuestions) put(id int64, q *bank.Question) {
+	if c.n.Add(1) > maxShown {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(id, q)
 }

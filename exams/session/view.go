@@ -103,12 +103,29 @@ func (s *Store) itemsAndAnswers(ctx context.Context, attemptID int64) ([]*Item, 
 	return items, byIdx, nil
 }
 
+// questions returns the question versions of items, from the cache where it can.
 func (s *Store) questions(ctx context.Context, items []*Item) (map[int64]*bank.Question, error) {
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.QuestionID
+	out := make(map[int64]*bank.Question, len(items))
+	var missing []int64
+	for _, it := range items {
+		if q, ok := s.shown.get(it.QuestionID); ok {
+			out[it.QuestionID] = q
+		} else {
+			missing = append(missing, it.QuestionID)
+		}
 	}
-	return s.bank.FindQuestionsByIDs(ctx, ids)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	loaded, err := s.bank.FindQuestionsByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for id, q := range loaded {
+		s.shown.put(id, q)
+		out[id] = q
+	}
+	return out, nil
 }
 
 func itemView(it *Item, q *bank.Question, a *Answer) *ItemView {
