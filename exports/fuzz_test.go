@@ -16,7 +16,7 @@ import (
 
 	"clerkskill/app/web/webtest"
 	"clerkskill/exports"
-	"clerkskill/exports/exportstest"
+	"clerkskill/exports/fuzztest"
 )
 
 // Raw xlsx bytes make a poor fuzz input: nearly every mutation breaks the zip, and an input
@@ -33,7 +33,7 @@ const maxPatch = 48
 
 // FuzzReadTable feeds the shared upload reader every importer goes through (Open, Table,
 // Columns) one of the seed workbooks with up to maxPatch bytes overwritten at offset at
-// and, when cut is not 0, cut short: headers, sizes the zip declares (a bomb), compressed
+// and, when cut is not 0, cut short (see fuzztest.Patch): headers, sizes the zip declares (a bomb), compressed
 // data, the old .xls signature, text. It never panics or hangs and refuses with an
 // application error.
 func FuzzReadTable(f *testing.F) {
@@ -45,7 +45,7 @@ func FuzzReadTable(f *testing.F) {
 		if len(patch) > maxPatch {
 			return
 		}
-		b := patched(books[int(book)%len(books)], int(at), patch, int(cut))
+		b := fuzztest.Patch(books[int(book)%len(books)], int(at), patch, int(cut))
 		start := time.Now()
 		tab, err := readFuzzTable(b, fuzzLimits)
 		webtest.Within(t, start)
@@ -54,20 +54,6 @@ func FuzzReadTable(f *testing.F) {
 			checkTable(t, tab)
 		}
 	})
-}
-
-// patched is a copy of b with patch written at at (modulo its length), then cut to cut
-// bytes (modulo its length) unless cut is 0.
-func patched(b []byte, at int, patch []byte, cut int) []byte {
-	at %= len(b)
-	out := append(slices.Clone(b[:at]), patch...)
-	if at+len(patch) < len(b) {
-		out = append(out, b[at+len(patch):]...)
-	}
-	if cut != 0 {
-		out = out[:cut%len(out)]
-	}
-	return out
 }
 
 type rawSeed struct {
@@ -117,22 +103,22 @@ func FuzzReadParts(f *testing.F) {
 	})
 }
 
-// FuzzTableRoundTrip writes a grid of cells (see exportstest.Grid) with Book and reads
+// FuzzTableRoundTrip writes a grid of cells (see fuzztest.Grid) with Book and reads
 // it back: the same cells as a user's sheet holding them reads as, or, for a sheet with
 // no data rows or too many, an application error.
 func FuzzTableRoundTrip(f *testing.F) {
 	for _, rows := range gridSeeds {
-		f.Add(exportstest.Grid(rows...))
+		f.Add(fuzztest.Grid(rows...))
 	}
 	f.Fuzz(func(t *testing.T, grid string) {
 		if len(grid) > 4096 || !utf8.ValidString(grid) { // text from the database is UTF-8
 			return
 		}
-		rows := exportstest.Rows(grid)
+		rows := fuzztest.Rows(grid)
 		start := time.Now()
 		tab, err := readFuzzTable(written(t, rows), fuzzLimits)
 		webtest.Within(t, start)
-		want := exportstest.Table(grid)
+		want := fuzztest.Table(grid)
 		if err != nil {
 			webtest.AppError(t, err)
 			if n := len(want.Rows); n > 0 && n <= fuzzLimits.MaxRows {

@@ -1,7 +1,10 @@
-package exportstest
+// Package fuzztest builds fuzz inputs for the Excel importers: grids of cells as one
+// string, and raw uploads with a few bytes changed.
+package fuzztest
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,4 +78,19 @@ func Workbook(tb testing.TB, rows [][]string) []byte {
 		tb.Fatalf("write workbook: %v", err)
 	}
 	return b.Bytes()
+}
+
+// Patch is a copy of b with patch written over it at at (modulo its length), then cut
+// to cut bytes (modulo its length) unless cut is 0: raw upload bytes for a fuzz target
+// that changes a few bytes of a real file, so that what the engine minimises is short.
+func Patch(b []byte, at int, patch []byte, cut int) []byte {
+	at %= len(b)
+	out := append(slices.Clone(b[:at]), patch...)
+	if at+len(patch) < len(b) {
+		out = append(out, b[at+len(patch):]...)
+	}
+	if cut != 0 {
+		out = out[:cut%len(out)]
+	}
+	return out
 }
