@@ -1,0 +1,143 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"clerkskill/app/apptest"
+)
+
+// Security: formula injection. Text a user typed or imported (names of people, units,
+// sessions, questions, certificates) starting with =, +, -, @ or their full-width forms
+// is planted in the store; every workbook the server sends (walked from the route table:
+// every GET route ending .xlsx, and the other export routes) must hold it as text with a
+// leading apostrophe, never as a formula and never as text Excel would read as one.
+
+var hostileCells = []string{`=HYPERLINK("http://evil.example","点我")`, "+1+cmd|'/c calc'!A0", "-2+3", "@SUM(1,1)", "＝1+1", "＋1", "－1", "＠SUM(1)"}
+
+func TestSecurityExportsHoldNoFormulas(t *testing.T) {
+	eachStore(t, func(t *testing.T, env *apptest.Env) {
+		fx := newFixture(t, env)
+		plantHostileText(t, env, fx)
+		tok := env.Login("admin")
+		books, seen := 0, map[string]bool{}
+		for _, route := range env.Srv.Routes {
+			if route.Method != http.MethodGet || !workbookRoute(route.Path) {
+				continue
+			}
+			path := fx.fill(route.Path, "chengguan")
+			r := env.Do(apptest.Request{Method: "GET", Path: path, Token: tok})
+			if !strings.HasPrefix(r.Body, "PK") {
+				continue // a page or a refusal: nothing to open
+			}
+			books++
+			scanWorkbook(t, path, []byte(r.Body), seen)
+		}
+		t.Logf("planted text found in: %v", seen)
+		if books < 6 {
+			t.Fatalf("only %d workbooks came back from the export routes", books)
+		}
+		for _, want := range []string{"roster", "gradebook", "questions", "certificates", "pay", "assessment"} {
+			if !seen[want] {
+				t.Errorf("no planted text found in the %s export, so it was not checked", want)
+			}
+		}
+	})
+}
+
+// workbookRoute picks the routes that answer a workbook.
+func workbookRoute(p string) bool {
+	return strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, "/export") || strings.HasSuffix(p, "/file") ||
+		strings.HasSuffix(p, "/sheet")
+}
+
+// scanWorkbook checks every cell of every sheet, noting in seen which export carried the
+// planted text.
+func scanWorkbook(t *testing.T, path string, b []byte, seen map[string]bool) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Errorf("%s: not a workbook: %v", path, err)
+		return
+	}
+	defer f.Close()
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Errorf("%s %s: %v", path, sheet, err)
+			continue
+		}
+		for i, row := range rows {
+			for j, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				checkExportCell(t, f, path, sheet, cell, v, seen)
+			}
+		}
+	}
+}
+
+func checkExportCell(t *testing.T, f *excelize.File, path, sheet, cell, v string, seen map[string]bool) {
+	t.Helper()
+	if formula, _ := f.GetCellFormula(sheet, cell); formula != "" && plantedIn(formula) {
+		t.Errorf("%s %s!%s is a formula from user text: %s", path, sheet, cell, formula)
+	}
+	if plantedIn(v) {
+		for _, k := range []string{"roster", "gradebook", "questions", "certificates", "pay", "assessment"} {
+			if strings.Contains(path, k) {
+				seen[k] = true
+			}
+		}
+		if typ, _ := f.GetCellType(sheet, cell); typ != excelize.CellTypeNumber && !strings.HasPrefix(v, "'") && startsRisky(v) {
+			t.Errorf("%s %s!%s holds %q unescaped: Excel would read it as a formula", path, sheet, cell, v)
+		}
+	}
+}
+
+func plantedIn(s string) bool {
+	for _, h := range hostileCells {
+		if strings.Contains(s, strings.TrimLeft(h, "=+-@＝＋－＠")) && len(strings.TrimLeft(h, "=+-@＝＋－＠")) > 2 {
+			return true
+		}
+	}
+	return strings.Contains(s, "evil.example") || strings.Contains(s, "calc")
+}
+
+func startsRisky(s string) bool {
+	for _, r := range s {
+		return strings.ContainsRune("=+-@\t\r＝＋－＠", r)
+	}
+	return false
+}
+
+// plantHostileText writes hostile text where users' text lives: the names of 城关镇's
+// people and of a unit, an exam session, questions and certificates.
+func plantHostileText(t *testing.T, env *apptest.Env, fx *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	db := env.Srv.DB
+	fx.examAttemptID("chengguan")
+	fx.certificateID("chengguan")
+	fx.ratingID("chengguan")
+	exec := func(q string, args ...any) {
+		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var staff []int64
+	if err := db.NewSelect().Table("staff").Column("id").Where("org_id = ?", fx.orgs["chengguan"].ID).Order("id").Scan(ctx, &staff); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range staff {
+		h := hostileCells[i%len(hostileCells)]
+		exec("UPDATE staff SET name = ?, position = ?, education = ? WHERE id = ?", h, h, h, id)
+		exec("UPDATE users SET display_name = ? WHERE staff_id = ?", h, id)
+	}
+	exec("UPDATE exam_sessions SET name = ?", hostileCells[0])
+	exec("UPDATE questions SET stem = ?, explanation = ?", hostileCells[1], hostileCells[3])
+	exec("UPDATE certificates SET name = ?, occupation = ?", hostileCells[4], hostileCells[0])
+}
