@@ -167,3 +167,31 @@ func TestWatchReturnsAtOnceOnSQLite(t *testing.T) {
 		t.Error("SQLite store claims to listen")
 	}
 }
+
+// TestGrantSafetyNetCatchesAnUnnotifiedChange: grants edited behind the store's back
+// (no notice at all) are picked up by the periodic digest check, here every 200 ms.
+func TestGrantSafetyNetCatchesAnUnnotifiedChange(t *testing.T) {
+	da, dbB := sharedPostgres(t)
+	ctx := context.Background()
+	a := newStore(t, da)
+	county := mustOrg(t, a, nil, rbac.TierCounty, "C")
+	u, _, err := a.CreateStaff(ctx, 0, &rbac.NewStaff{Staff: rbac.Staff{EmpNo: "E1", Name: "钱七", OrgID: county.ID,
+		EmploymentType: rbac.EmploySeconded}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rbac.SetResyncEvery(200 * time.Millisecond))
+	b := newStore(t, dbB)
+	watch(t, b)
+	start := time.Now()
+	if _, err := da.ExecContext(ctx, "INSERT INTO grants (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)",
+		u.ID, rbac.RoleHR, county.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "unnotified grant", start, func() bool { return hasRole(b, u.ID, rbac.RoleHR) })
+	start = time.Now()
+	if _, err := da.ExecContext(ctx, "UPDATE users SET active = ? WHERE id = ?", false, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "unnotified deactivation", start, func() bool { return len(b.Enforcer().Roles(u.ID)) == 0 })
+}
