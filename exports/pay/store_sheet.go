@@ -148,12 +148,13 @@ func (r *sheetRun) read(ctx context.Context, out chan<- roundOut) {
 func (r *sheetRun) clerkQuery() *bun.SelectQuery {
 	q := r.s.db.NewSelect()
 	if r.scan {
-		q = q.TableExpr("staff AS s CROSS JOIN org_units AS o").Where("o.id = s.org_id").GroupExpr("s.id, o.id")
+		q = q.TableExpr("staff AS s CROSS JOIN org_units AS o").Where("o.id = s.org_id").GroupExpr("s.id, o.id, w.staff_id, w.period")
 	} else {
-		q = q.TableExpr("org_units AS o JOIN staff AS s ON s.org_id = o.id").GroupExpr("o.path, s.emp_no, s.id, o.id")
+		q = q.TableExpr("org_units AS o JOIN staff AS s ON s.org_id = o.id").GroupExpr("o.path, s.emp_no, s.id, o.id, w.staff_id, w.period")
 	}
+	// Grouped by the keys of staff, org_units and pay_workloads, their columns need no aggregate.
 	q = q.ColumnExpr("s.id, s.emp_no, s.name, s.org_id").
-		ColumnExpr("COALESCE(MAX(w.cases), 0), COALESCE(MAX(w.calls), 0), COALESCE(MAX(w.consults), 0), COALESCE(MAX(w.errands), 0)")
+		ColumnExpr("COALESCE(w.cases, 0), COALESCE(w.calls, 0), COALESCE(w.consults, 0), COALESCE(w.errands, 0)")
 	for g := 5; g >= 1; g-- {
 		q = q.ColumnExpr("COALESCE(SUM(CASE WHEN r.grade = ? THEN r.count END), 0)", g)
 	}
