@@ -285,3 +285,21 @@ func TestSecurityCookieFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurityLoginRedirectStaysOnSite: the page a login returns to (next) can only be a
+// path on this site, also as a browser reads it (tabs and newlines removed, backslash
+// taken for slash).
+func TestSecurityLoginRedirectStaysOnSite(t *testing.T) {
+	eachStore(t, func(t *testing.T, env *apptest.Env) {
+		for _, next := range []string{"//evil.example", "/\\evil.example", "https://evil.example/", "/\t/evil.example",
+			"/\n/evil.example", "\t//evil.example", "/\\\t\\evil.example", " //evil.example", "/%09/evil.example", "javascript:alert(1)"} {
+			r := env.Do(apptest.Request{Method: "POST", Path: "/login",
+				Form: url.Values{"username": {"clerk061"}, "password": {rbac.DemoPassword}, "next": {next}}})
+			mustStatus(t, r, http.StatusSeeOther, "login")
+			loc := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(r.Header.Get("Location"))
+			if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") {
+				t.Errorf("next %q sent the browser to %q", next, r.Header.Get("Location"))
+			}
+		}
+	})
+}

@@ -58,13 +58,17 @@ func (h *Handler) startSession(c *fiber.Ctx, f loginForm) (string, *Principal, e
 	return h.store.Login(c.UserContext(), h.guards.policy, f.Username, f.Password, c.IP(), c.Get(fiber.HeaderUserAgent))
 }
 
-// safeNext keeps redirects on this site.
+// safeNext keeps redirects on this site: a path, holding no backslash and no control
+// character (browsers drop tabs and newlines, so "/\t/evil" would leave the site, and a
+// newline would end the Location header).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, unsafeInNext) {
 		return "/"
 	}
 	return next
 }
+
+func unsafeInNext(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }
 
 func (h *Handler) logout(c *fiber.Ctx) error {
 	if p := PrincipalOf(c); p.Session != nil {

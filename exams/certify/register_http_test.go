@@ -3,6 +3,7 @@ package certify_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,11 +70,16 @@ func TestVerifyIsThrottled(t *testing.T) {
 	env := apptest.New(t, "sqlite")
 	no := certify.FormatNumber(2026, 4, 1)
 	got := map[int]int{}
+	var last *apptest.Response
 	for range 30 {
-		got[env.Do(apptest.Request{Method: "GET", Path: "/api/v1/verify?no=" + no}).Status]++
+		last = env.Do(apptest.Request{Method: "GET", Path: "/api/v1/verify?no=" + no})
+		got[last.Status]++
 	}
 	if got[404] != 20 || got[429] != 10 {
 		t.Fatalf("statuses %v, want 20 lookups then 429", got)
+	}
+	if s, err := strconv.Atoi(last.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+		t.Errorf("429 with Retry-After %q, want the seconds left of the minute", last.Header.Get("Retry-After"))
 	}
 }
 

@@ -106,7 +106,9 @@ func (l *verifyLimiter) allow(ip string, now time.Time) error {
 		clear(l.counts)
 	}
 	if l.counts[ip] >= l.perIP || l.total >= l.overall {
-		return web.Errorf(web.ETHROTTLED, "查询过于频繁，请一分钟后再试")
+		e := web.Errorf(web.ETHROTTLED, "查询过于频繁，请一分钟后再试")
+		e.RetryAfter = max(1, int((verifyWindow-now.Sub(l.window)+time.Second-1)/time.Second))
+		return e
 	}
 	l.counts[ip]++
 	l.total++
