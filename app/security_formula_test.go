@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -140,4 +141,57 @@ func plantHostileText(t *testing.T, env *apptest.Env, fx *fixture) {
 	exec("UPDATE exam_sessions SET name = ?", hostileCells[0])
 	exec("UPDATE questions SET stem = ?, explanation = ?", hostileCells[1], hostileCells[3])
 	exec("UPDATE certificates SET name = ?, occupation = ?", hostileCells[4], hostileCells[0])
+}
+
+var reportKey = regexp.MustCompile(`report\.xlsx\?key=([A-Za-z0-9_-]+)`)
+
+// TestSecurityRosterImportThenExport takes hostile cells in through the roster import
+// (good rows, stored, and a bad row, echoed in the error report) and checks the roster
+// export and the error report workbook hold them as escaped text.
+func TestSecurityRosterImportThenExport(t *testing.T) {
+	eachStore(t, func(t *testing.T, env *apptest.Env) {
+		head := []any{"工号", "姓名", "身份证号", "电话", "机构代码", "所属机构", "岗位", "用工性质", "入职日期", "学历", "在岗"}
+		good := rosterBook(t, [][]any{head,
+			{"QS9301", "王芳", "", "", "QS-CG", "", hostileCells[0], "编外", "2025/9/1", "本科", ""},
+			{"QS9302", "李明", "", "", "QS-CG", "", hostileCells[3], "编外", "2025/9/1", "本科", ""},
+			{"QS9303", "赵敏", "", "", "QS-CG", "", hostileCells[6], "编外", "2025/9/1", "本科", ""},
+			{"QS9304", "钱进", "", "", "QS-CG", "", hostileCells[7], "编外", "2025/9/1", "本科", ""}})
+		r := sendUpload(env, nil, uploadRoute{"POST", "/api/v1/exports/roster/import", "file", "", nil, true}, "roster.xlsx", good)
+		mustStatus(t, r, 200, "roster import with hostile cells")
+		seen := map[string]bool{}
+		roster := env.Do(apptest.Request{Method: "GET", Path: "/exports/roster.xlsx", Cookie: env.Login("hr.chengguan")})
+		scanWorkbook(t, "/exports/roster.xlsx", []byte(roster.Body), seen)
+		bad := rosterBook(t, [][]any{head, {"QS9309", hostileCells[1], "", "", "NO-SUCH", "", hostileCells[0], "编外", "", hostileCells[4], ""}})
+		page := sendUpload(env, nil, uploadRoute{"POST", "/exports/roster/import", "file", "", nil, true}, "roster.xlsx", bad)
+		m := reportKey.FindStringSubmatch(page.Body)
+		if m == nil {
+			t.Fatalf("no error report offered: %d %.300s", page.Status, page.Body)
+		}
+		if !seen["roster"] {
+			t.Errorf("the imported hostile cells did not come back in the roster export")
+		}
+		rep := env.Do(apptest.Request{Method: "GET", Path: "/exports/roster/import/report.xlsx?key=" + m[1], Cookie: env.Login("admin")})
+		seen = map[string]bool{}
+		scanWorkbook(t, "/exports/roster/import/report.xlsx", []byte(rep.Body), seen)
+		if !seen["roster"] {
+			t.Errorf("the hostile cells did not come back in the error report")
+		}
+	})
+}
+
+func rosterBook(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

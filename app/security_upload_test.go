@@ -270,8 +270,10 @@ func sendUpload(env *apptest.Env, fx *fixture, u uploadRoute, name string, data 
 	tok := env.Login("admin")
 	if strings.HasPrefix(u.path, "/api/") {
 		req.Token = tok
-	} else {
+	} else if fx != nil {
 		req.Cookie, req.CSRF = tok, fx.csrf(tok)
+	} else {
+		req.Cookie, req.CSRF = tok, env.CSRFFor(tok)
 	}
 	return env.Do(req)
 }
