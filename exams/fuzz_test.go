@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"clerkskill/app/web/webtest"
+	"clerkskill/exports/fuzztest"
 )
 
 // FuzzParseStandard feeds definitions in YAML and JSON: an accepted one is valid and
@@ -55,20 +56,30 @@ func FuzzParseStandard(f *testing.F) {
 	})
 }
 
-// FuzzParseWeightWorkbook feeds weight workbooks: an accepted one gives a valid definition
-// whose own template reads back to the same definition.
+// FuzzParseWeightWorkbook feeds the weight template, or a zip that is no workbook, with up
+// to 48 bytes overwritten at offset at and, when cut is not 0, cut short (see
+// fuzztest.Patch; raw mutated bytes stalled the engine minimising broken zips): an
+// accepted one gives a valid definition whose own template reads back to the same
+// definition.
 func FuzzParseWeightWorkbook(f *testing.F) {
 	base := MustDefault(f)
 	var buf bytes.Buffer
 	if err := WriteWeightTemplate(&buf, base); err != nil {
 		f.Fatal(err)
 	}
-	whole := buf.Bytes()
-	for _, seed := range [][]byte{whole, whole[:len(whole)/3], plainZip(f), []byte("PK\x03\x04"),
-		[]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), []byte("weights")} {
-		f.Add(seed)
+	books := [][]byte{buf.Bytes(), plainZip(f)}
+	for i, b := range books {
+		f.Add(uint8(i), uint16(0), []byte{}, uint16(0))
+		f.Add(uint8(i), uint16(0), []byte{}, uint16(len(b)/3))
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Add(uint8(0), uint16(len(books[0])/2), []byte{0xFF, 0xFF, 0xFF, 0xFF}, uint16(0))
+	f.Add(uint8(0), uint16(0), []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), uint16(8))
+	f.Add(uint8(0), uint16(0), []byte("weights"), uint16(7))
+	f.Fuzz(func(t *testing.T, book uint8, at uint16, patch []byte, cut uint16) {
+		if len(patch) > 48 {
+			return
+		}
+		b := fuzztest.Patch(books[int(book)%len(books)], int(at), patch, int(cut))
 		start := time.Now()
 		s, err := ParseWeightWorkbook(bytes.NewReader(b), base)
 		webtest.Within(t, start)

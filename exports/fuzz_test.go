@@ -133,13 +133,14 @@ func FuzzTableRoundTrip(f *testing.F) {
 	})
 }
 
-// gridSeeds are a roster, formula-like, full-width, padded and multi-line cells, blank
-// rows, and a header alone.
+// gridSeeds are short (every input that finds new code is minimised a byte at a time,
+// at a cost that grows with the square of its length): a roster row, formula-like,
+// full-width, padded, multi-line and blank cells, a blank row, and a header alone.
 var gridSeeds = [][][]string{
-	{header, {"QS1", "张三", "2024/3/1"}, {}, {"QS2", "'=李四", "45352"}},
-	{{"工 号", "姓名", "入职日期", "错误说明"}, {"=1+1", "@SUM(A1)", "２０２４－０３－０１"}, {" ", "\t"}, {"-2", "+x", "＝1"}},
-	{{"工号", "", "姓名"}, {" QS3 ", "", "王\n五"}, {"1e3", "0001", "TRUE"}},
-	{header},
+	{{"工号", "姓名"}, {"QS1", "'=李四"}},
+	{{"工 号", "错误说明"}, {"=1+1", "@SUM(A1)"}, {"\t"}, {"-2", "２０２４－０３－０１"}},
+	{{"工号", "", "姓名"}, {" QS3 ", "", "王\n五"}},
+	{{"入职日期"}},
 }
 
 // checkTable is what every accepted table must satisfy.
