@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -79,4 +80,27 @@ func checkHeaders(t *testing.T, route web.Route, req apptest.Request, r *apptest
 			return
 		}
 	}
+}
+
+// TestSecuritySignedInResponsesNotCached: pages and API answers to a signed-in caller say
+// no-store (errors too); downloads keep their own caching.
+func TestSecuritySignedInResponsesNotCached(t *testing.T) {
+	eachStore(t, func(t *testing.T, env *apptest.Env) {
+		hr := env.Login("hr.chengguan")
+		for _, req := range []apptest.Request{
+			{Method: "GET", Path: "/staff/61", Cookie: hr}, {Method: "GET", Path: "/api/v1/staff/61", Token: hr},
+			{Method: "GET", Path: "/staff/1", Cookie: hr}, {Method: "GET", Path: "/", Cookie: hr},
+		} {
+			r := env.Do(req)
+			if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+				t.Errorf("GET %s (%d): Cache-Control %q, want no-store", req.Path, r.Status, cc)
+			}
+		}
+		fx := newFixture(t, env)
+		att := "/attachments/" + strconv.FormatInt(fx.attachmentID("chengguan"), 10)
+		r := env.Do(apptest.Request{Method: "GET", Path: att, Cookie: env.Login("admin")})
+		if cc := r.Header.Get("Cache-Control"); r.Status != 200 || cc == "" || cc == "private, no-store" {
+			t.Errorf("GET %s (%d): Cache-Control %q, want the download's own", att, r.Status, cc)
+		}
+	})
 }

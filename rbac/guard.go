@@ -57,7 +57,18 @@ func (g *Guards) Identify(c *fiber.Ctx) error {
 	if p.Session != nil {
 		c.Locals(web.CSRFKey, p.Session.CSRFToken)
 	}
-	return c.Next()
+	err = c.Next()
+	noStore(c)
+	return err
+}
+
+// noStore keeps what a signed-in caller was sent (ID numbers, papers, pay) out of the
+// browser's and any proxy's cache, so Back after logout on a shared office PC shows
+// nothing; a handler that chose its own caching (a download) keeps it.
+func noStore(c *fiber.Ctx) {
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
 }
 
 func credentials(c *fiber.Ctx) (token string, viaCookie bool) {
