@@ -99,6 +99,11 @@ func loadEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("CLERKSKILL_TRUSTED_PROXIES"); v != "" {
 		c.TrustedProxies = strings.Split(v, ",")
 	}
+	if c.ProxyHeader != "" && len(c.TrustedProxies) == 0 {
+		// Fiber would take the header from any client, who could then claim a new address
+		// per request and escape the per-address login and verification throttles.
+		errs = append(errs, "CLERKSKILL_PROXY_HEADER needs CLERKSKILL_TRUSTED_PROXIES (the load balancer's addresses)")
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}

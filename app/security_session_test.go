@@ -192,7 +192,7 @@ func proxiedEnv(t *testing.T, dialect string) *apptest.Env {
 	t.Helper()
 	env := apptest.New(t, dialect)
 	cfg := app.TestConfig()
-	cfg.ProxyHeader = "X-Forwarded-For"
+	cfg.ProxyHeader, cfg.TrustedProxies = "X-Forwarded-For", []string{"0.0.0.0"} // app.Test's peer
 	srv, err := app.NewServer(context.Background(), cfg, env.Srv.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), env.Now.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -302,4 +302,14 @@ func TestSecurityLoginRedirectStaysOnSite(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSecurityProxyHeaderNeedsTrustedProxies: a proxy header without the proxies to trust
+// it from would let any client pick its address; the configuration is refused.
+func TestSecurityProxyHeaderNeedsTrustedProxies(t *testing.T) {
+	c := newCLI(t, "sqlite")
+	c.env["CLERKSKILL_PROXY_HEADER"] = "X-Forwarded-For"
+	c.fails("CLERKSKILL_TRUSTED_PROXIES", "migrate")
+	c.env["CLERKSKILL_TRUSTED_PROXIES"] = "10.0.0.1"
+	c.must("", "migrate")
 }
