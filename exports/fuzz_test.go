@@ -23,7 +23,8 @@ import (
 // that finds new code is minimised a byte at a time, each try a broken zip that keeps
 // nothing, for the whole -fuzzminimizetime (60 s): a worker then runs no new inputs at all.
 // So FuzzReadTable changes a few bytes of a real workbook and FuzzReadParts a few bytes of
-// the XML inside one: the short patch is what gets minimised.
+// the XML inside one (the short patch is what gets minimised), and FuzzTableRoundTrip
+// writes short grids of cells with Book.
 
 var fuzzLimits = exports.Limits{MaxBytes: 1 << 20, MaxUnzip: 8 << 20, MaxRows: 200}
 
@@ -33,9 +34,9 @@ const maxPatch = 48
 
 // FuzzReadTable feeds the shared upload reader every importer goes through (Open, Table,
 // Columns) one of the seed workbooks with up to maxPatch bytes overwritten at offset at
-// and, when cut is not 0, cut short (see fuzztest.Patch): headers, sizes the zip declares (a bomb), compressed
-// data, the old .xls signature, text. It never panics or hangs and refuses with an
-// application error.
+// and, when cut is not 0, cut short (see fuzztest.Patch): headers, sizes the zip
+// declares (a bomb), compressed data, the old .xls signature, text. It never panics or
+// hangs and refuses with an application error.
 func FuzzReadTable(f *testing.F) {
 	books := tableBooks(f)
 	for _, s := range rawSeeds(books) {
@@ -77,8 +78,7 @@ func rawSeeds(books [][]byte) []rawSeed {
 // FuzzReadParts edits the XML of one part of a seed workbook (the sheet, the shared
 // strings, the workbook, the styles...): drop bytes at offset at are replaced with patch
 // (up to maxPatch bytes), then the workbook is zipped again and read. It never panics or
-// hangs, refuses with an application error, and a table it accepts reads back the same
-// after Book writes it out.
+// hangs and refuses with an application error.
 func FuzzReadParts(f *testing.F) {
 	var books []bookParts
 	for _, b := range tableBooks(f) {
