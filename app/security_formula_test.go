@@ -170,6 +170,10 @@ func TestSecurityRosterImportThenExport(t *testing.T) {
 		if !seen["roster"] {
 			t.Errorf("the imported hostile cells did not come back in the roster export")
 		}
+		other := env.Do(apptest.Request{Method: "GET", Path: "/exports/roster/import/report.xlsx?key=" + m[1], Cookie: env.Login("hr.chengguan")})
+		if other.Status != http.StatusNotFound {
+			t.Errorf("another importer fetched the admin's error report by its key: %d", other.Status)
+		}
 		rep := env.Do(apptest.Request{Method: "GET", Path: "/exports/roster/import/report.xlsx?key=" + m[1], Cookie: env.Login("admin")})
 		seen = map[string]bool{}
 		scanWorkbook(t, "/exports/roster/import/report.xlsx", []byte(rep.Body), seen)
