@@ -37,7 +37,7 @@ func main() {
 	flag.StringVar(&o.pg, "pg", "", "postgres:// URL of a server to create a throwaway database on (default: SQLite in a temp dir)")
 	flag.IntVar(&o.clerks, "clerks", 100000, "clerks on the pay sheet")
 	flag.IntVar(&o.rounds, "rounds", 3, "measured runs of each side")
-	flag.BoolVar(&o.keep, "keep", false, "keep the data dir (SQLite file and both workbooks) and print its path")
+	flag.BoolVar(&o.keep, "keep", false, "keep the data dir (SQLite file, both workbooks) and the PostgreSQL database, and print where they are")
 	flag.StringVar(&o.mode, "mode", "", "internal: sheet|ceiling runs one measured side in this process")
 	flag.StringVar(&o.dsn, "dsn", "", "internal: database of the measured side")
 	flag.StringVar(&o.dir, "dir", "", "internal: data dir of the measured side")

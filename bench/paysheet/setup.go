@@ -33,11 +33,11 @@ func prepare(ctx context.Context, o options) (dsn, dir string, cleanup func(), e
 		}
 	}
 	cleanup = func() {
-		drop()
 		if o.keep {
-			fmt.Fprintln(os.Stderr, "paysheet: kept", dir)
+			fmt.Fprintln(os.Stderr, "paysheet: kept", dir, dsn)
 			return
 		}
+		drop()
 		os.RemoveAll(dir)
 	}
 	d, err := db.Open(ctx, dsn, dir)

@@ -13,7 +13,7 @@ import (
 )
 
 // TestSheetReadings: the county's and 城关镇's sheets are the same, row for row and
-// figure for figure, whichever way the clerks are read: in chunks of 2,000 or of 7
+// figure for figure, whichever way the clerks are read: in chunks of 5,000, 2,000 or 7
 // (units larger than a chunk handed on in parts, their highest workload read first),
 // and on SQLite walking staff in storage order or unit by unit.
 func TestSheetReadings(t *testing.T) {

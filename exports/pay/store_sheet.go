@@ -17,9 +17,11 @@ import (
 var china = time.FixedZone("CST", 8*3600)
 
 // chunkSize is how many clerks are handed on together: their levels and exam results
-// are read in one round, and a unit larger than that is computed in parts (its highest
-// workload read beforehand), so a period of 100,000 clerks never sits in memory at once.
-var chunkSize = 2000
+// are read in one round (at the same time), and a unit larger than that is computed in
+// parts (its highest workload read beforehand), so a period of 100,000 clerks never
+// sits in memory at once. Rounds are few so that on a busy database server their round
+// trips stay hidden behind the writing.
+var chunkSize = 5000
 
 // scanShare: on SQLite a sheet whose subtree holds at least 1/scanShare of all units
 // walks staff in storage order (see clerkQuery).
@@ -164,9 +166,31 @@ func (r *sheetRun) clerkQuery() *bun.SelectQuery {
 	return inSubtree(q, "o.path", r.q.Path)
 }
 
-// readClerks streams the clerks and hands them on a chunk at a time.
+// readClerks streams the clerks and hands them on a chunk at a time: on PostgreSQL one
+// query per group of units, on SQLite one query for the subtree.
 func (r *sheetRun) readClerks(ctx context.Context, send func([]Row) error) error {
-	rows, err := r.clerkQuery().Rows(ctx)
+	groups := [][]int64{nil}
+	if db.IsPostgres(r.s.db) {
+		var err error
+		if groups, err = r.s.unitGroups(ctx, r.q.Path); err != nil {
+			return err
+		}
+	}
+	for _, g := range groups {
+		if err := r.readGroup(ctx, g, send); err != nil {
+			return err
+		}
+	}
+	return r.flush(ctx, send, len(r.pending))
+}
+
+// readGroup reads the clerks of the units with ids (all of the subtree's for nil).
+func (r *sheetRun) readGroup(ctx context.Context, ids []int64, send func([]Row) error) error {
+	q := r.clerkQuery()
+	if ids != nil {
+		q = q.Where("o.id IN (?)", bun.In(ids))
+	}
+	rows, err := q.Rows(ctx)
 	if err != nil {
 		return err
 	}
@@ -180,10 +204,34 @@ func (r *sheetRun) readClerks(ctx context.Context, send func([]Row) error) error
 			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
+	return rows.Err()
+}
+
+// unitGroups splits the subtree's units with active clerks, in tree order, into groups
+// of about four chunks of clerks. PostgreSQL sorts a whole subtree's query before its
+// first row (1.3 s for 100,000 clerks on a busy server, the writer idle meanwhile); a
+// group's comes in 0.5 s, and the next groups are read while the writer works. Smaller
+// groups cost more queries than they save.
+func (s *Store) unitGroups(ctx context.Context, path string) ([][]int64, error) {
+	var list []struct {
+		ID     int64 `bun:"id"`
+		Clerks int   `bun:"clerks"`
 	}
-	return r.flush(ctx, send, len(r.pending))
+	q := s.db.NewSelect().TableExpr("org_units AS o").Join("JOIN staff AS s ON s.org_id = o.id AND s.active = ?", true).
+		ColumnExpr("o.id, COUNT(*) AS clerks").GroupExpr("o.id, o.path").OrderExpr("o.path")
+	if err := inSubtree(q, "o.path", path).Scan(ctx, &list); err != nil {
+		return nil, err
+	}
+	var groups [][]int64
+	limit := 4 * chunkSize
+	size := limit
+	for _, u := range list {
+		if size+u.Clerks > limit && size > 0 {
+			groups, size = append(groups, nil), 0
+		}
+		groups[len(groups)-1], size = append(groups[len(groups)-1], u.ID), size+u.Clerks
+	}
+	return groups, nil
 }
 
 // next is the row to scan into: a new one at the end of pending.
@@ -233,10 +281,13 @@ func (r *sheetRun) flush(ctx context.Context, send func([]Row) error, n int) err
 		rows[i].OrgName, rows[i].OrgPath = u.Name, u.Path
 		ids[i], r.index[rows[i].StaffID] = rows[i].StaffID, i
 	}
-	if err := r.fillLevels(ctx, ids, rows); err != nil {
-		return err
+	levels := make(chan error, 1)
+	go func() { levels <- r.fillLevels(ctx, ids, rows) }() // one round trip instead of two
+	err := r.fillExams(ctx, ids, rows)
+	if lerr := <-levels; err == nil {
+		err = lerr
 	}
-	if err := r.fillExams(ctx, ids, rows); err != nil {
+	if err != nil {
 		return err
 	}
 	r.compute(rows)
