@@ -313,3 +313,33 @@ func TestSecurityProxyHeaderNeedsTrustedProxies(t *testing.T) {
 	c.env["CLERKSKILL_TRUSTED_PROXIES"] = "10.0.0.1"
 	c.must("", "migrate")
 }
+
+// TestSecurityOneTimePasswordOnlyChangesPassword: after HR resets a clerk's password, the
+// one-time password (which HR saw) opens nothing but the password change, by browser or
+// API, so HR cannot act as the clerk.
+func TestSecurityOneTimePasswordOnlyChangesPassword(t *testing.T) {
+	eachStore(t, func(t *testing.T, env *apptest.Env) {
+		hr := env.Login("hr.chengguan")
+		r := env.Do(apptest.Request{Method: "POST", Path: "/staff/61/password", Cookie: hr, CSRF: env.CSRFFor(hr), Form: url.Values{}})
+		m := oneTimePW.FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no one-time password shown: %d", r.Status)
+		}
+		var out struct{ Token string }
+		login := secAPILogin(env, "clerk061", m[1])
+		mustStatus(t, login, 200, "login with the one-time password")
+		login.JSON(t, &out)
+		for _, p := range []string{"/api/v1/attempts", "/api/v1/practice/next", "/api/v1/applications/mine", "/api/v1/learning/courses"} {
+			r := env.Do(apptest.Request{Method: "GET", Path: p, Token: out.Token})
+			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "修改初始密码") {
+				t.Errorf("GET %s before the change: %d %.120s, want 403", p, r.Status, r.Body)
+			}
+		}
+		mustStatus(t, env.Do(apptest.Request{Method: "GET", Path: "/api/v1/me", Token: out.Token}), 200, "me before the change")
+		r = env.Do(apptest.Request{Method: "POST", Path: "/api/v1/me/password", Token: out.Token,
+			JSON: map[string]string{"current": m[1], "new": "Window2026ok", "confirm": "Window2026ok"}})
+		mustStatus(t, r, 200, "change the one-time password")
+		r.JSON(t, &out)
+		mustStatus(t, env.Do(apptest.Request{Method: "GET", Path: "/api/v1/attempts", Token: out.Token}), 200, "after the change")
+	})
+}

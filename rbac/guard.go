@@ -158,11 +158,21 @@ func (g *Guards) admit(c *fiber.Ctx) (ok bool, err error) {
 			return false, web.Errorf(web.EFORBIDDEN, "页面已过期，请刷新后重试")
 		}
 	}
-	if p.User.MustChangePassword && !web.WantsJSON(c) && c.Path() != "/password" && c.Path() != "/logout" {
-		return false, c.Redirect("/password", fiber.StatusSeeOther)
+	if p.User.MustChangePassword && !beforeChange[c.Path()] {
+		if !web.WantsJSON(c) {
+			return false, c.Redirect("/password", fiber.StatusSeeOther)
+		}
+		if p.Session != nil { // a signed-in API client too; integration tokens are the operator's
+			return false, web.Errorf(web.EFORBIDDEN, "请先修改初始密码（POST /api/v1/me/password）")
+		}
 	}
 	return true, nil
 }
+
+// beforeChange are the paths an account with a one-time password may use before choosing
+// its own: whoever set the one-time password knows it and must not act as the account.
+var beforeChange = map[string]bool{"/password": true, "/logout": true,
+	"/api/v1/me": true, "/api/v1/me/password": true, "/api/v1/auth/logout": true}
 
 // ScopeOf returns the subtrees the route's guard found for obj:act.
 func ScopeOf(c *fiber.Ctx, obj, act string) Scope {
