@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -42,6 +43,20 @@ func Rows(grid string) [][]string {
 		out = append(out, strings.Split(line, CellSep))
 	}
 	return out
+}
+
+// Storable reports whether the cells of a grid are UTF-8 holding only characters an xlsx
+// can: XML 1.0 has no other control characters (excelize writes U+FFFD for them).
+func Storable(grid string) bool {
+	if !utf8.ValidString(grid) {
+		return false
+	}
+	for _, r := range strings.NewReplacer(RowSep, "", CellSep, "").Replace(grid) {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+	}
+	return true
 }
 
 // Table is a grid as exports.Workbook.Table gives a sheet: the first row is the header,
