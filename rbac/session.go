@@ -66,6 +66,7 @@ type LoginAttempt struct {
 	Username string    `bun:"username"`
 	IP       string    `bun:"ip"`
 	OK       bool      `bun:"ok"`
+	Done     bool      `bun:"done"` // false while the password is being checked
 	At       time.Time `bun:"at"`
 }
 
@@ -96,11 +97,11 @@ func (s *Store) Login(ctx context.Context, p SessionPolicy, username, password, 
 	if err != nil {
 		return "", nil, err
 	}
+	if _, err := s.db.NewUpdate().Model(try).Set("ok = ?, done = ?", ok, true).WherePK().Exec(ctx); err != nil {
+		return "", nil, err
+	}
 	if !ok {
 		return "", nil, errBadLogin
-	}
-	if _, err := s.db.NewUpdate().Model(try).Set("ok = ?", true).WherePK().Exec(ctx); err != nil {
-		return "", nil, err
 	}
 	return s.openSession(ctx, u, ip, ua)
 }
@@ -114,8 +115,10 @@ func (s *Store) verify(ctx context.Context, u *User, password string) (bool, err
 }
 
 // checkThrottle refuses try when the account has FailuresPerUser other failed tries in the
-// window since its last success, or the address FailuresPerIP; the error says when the
-// oldest of those leaves the window (RetryAfter).
+// window since its last success (tries still being checked count, so a burst cannot
+// outrun the limit), or the address FailuresPerIP finished failures (tries in flight do
+// not count: a hall of clerks behind one address signs in at once); the error says when
+// the oldest of those leaves the window (RetryAfter).
 func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, try *LoginAttempt) error {
 	since := s.now().Add(-p.Window)
 	last := new(LoginAttempt)
@@ -127,11 +130,11 @@ func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, try *LoginAt
 	case !db.IsNoRows(err):
 		return err
 	}
-	byUser, err := s.nthFailure(ctx, p.FailuresPerUser, since, "username = ?", try.Username, try.ID)
+	byUser, err := s.nthFailure(ctx, p.FailuresPerUser, since, try.ID, "username = ?", try.Username)
 	if err != nil {
 		return err
 	}
-	byIP, err := s.nthFailure(ctx, p.FailuresPerIP, s.now().Add(-p.Window), "ip = ?", try.IP, try.ID)
+	byIP, err := s.nthFailure(ctx, p.FailuresPerIP, s.now().Add(-p.Window), try.ID, "ip = ? AND done = ?", try.IP, true)
 	if err != nil {
 		return err
 	}
@@ -150,9 +153,9 @@ func (s *Store) checkThrottle(ctx context.Context, p SessionPolicy, try *LoginAt
 
 // nthFailure returns when the n-th most recent failed try matching where (other than try
 // own) was made after since, the zero time when there are fewer than n.
-func (s *Store) nthFailure(ctx context.Context, n int, since time.Time, where string, arg any, own int64) (time.Time, error) {
+func (s *Store) nthFailure(ctx context.Context, n int, since time.Time, own int64, where string, args ...any) (time.Time, error) {
 	var at []time.Time
-	err := s.db.NewSelect().Model((*LoginAttempt)(nil)).Column("at").Where(where, arg).
+	err := s.db.NewSelect().Model((*LoginAttempt)(nil)).Column("at").Where(where, args...).
 		Where("ok = ? AND at > ? AND id <> ?", false, since, own).
 		OrderExpr("at DESC").Offset(int64(max(n, 1)-1)).Limit(1).Scan(ctx, &at)
 	if err != nil || len(at) == 0 {
