@@ -69,6 +69,15 @@ func loadEnv(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
+	count := func(key string, dst *int) {
+		if v := getenv(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				errs = append(errs, key+": want a positive whole number")
+			}
+			*dst = n
+		}
+	}
 	str("CLERKSKILL_ADDR", &c.Addr)
 	str("CLERKSKILL_DATA", &c.DataDir)
 	str("DATABASE_URL", &c.DatabaseURL)
@@ -82,32 +91,26 @@ func loadEnv(getenv func(string) string) (Config, error) {
 	dur("CLERKSKILL_WRITE_TIMEOUT", &c.WriteTimeout)
 	str("CLERKSKILL_PROXY_HEADER", &c.ProxyHeader)
 	str("CLERKSKILL_LOG", &c.LogFormat)
-	if v := getenv("CLERKSKILL_BODY_LIMIT_MB"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			errs = append(errs, "CLERKSKILL_BODY_LIMIT_MB: want a positive whole number")
-		}
-		c.BodyLimitMB = n
-	}
-	if v := getenv("CLERKSKILL_PAY_ASYNC_CLERKS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			errs = append(errs, "CLERKSKILL_PAY_ASYNC_CLERKS: want a positive whole number")
-		}
-		c.PayAsyncClerks = n
-	}
-	if v := getenv("CLERKSKILL_TRUSTED_PROXIES"); v != "" {
-		c.TrustedProxies = strings.Split(v, ",")
-	}
-	if c.ProxyHeader != "" && len(c.TrustedProxies) == 0 {
-		// Fiber would take the header from any client, who could then claim a new address
-		// per request and escape the per-address login and verification throttles.
-		errs = append(errs, "CLERKSKILL_PROXY_HEADER needs CLERKSKILL_TRUSTED_PROXIES (the load balancer's addresses)")
-	}
+	count("CLERKSKILL_BODY_LIMIT_MB", &c.BodyLimitMB)
+	count("CLERKSKILL_PAY_ASYNC_CLERKS", &c.PayAsyncClerks)
+	errs = append(errs, c.proxies(getenv)...)
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// proxies reads the trusted proxies and refuses a proxy header without them: Fiber would
+// take the header from any client, who could then claim a new address per request and
+// escape the per-address login and verification throttles.
+func (c *Config) proxies(getenv func(string) string) []string {
+	if v := getenv("CLERKSKILL_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if c.ProxyHeader != "" && len(c.TrustedProxies) == 0 {
+		return []string{"CLERKSKILL_PROXY_HEADER needs CLERKSKILL_TRUSTED_PROXIES (the load balancer's addresses)"}
+	}
+	return nil
 }
 
 // storeFlags adds the flags every command that opens the store shares.
