@@ -260,29 +260,7 @@ func (s *Store) ExportRun(ctx context.Context, run *Run, out io.Writer, progress
 // PreviewRun is the stored sheet of run as pages show it: the first limit rows and the
 // tier totals of all, tiers from the highest minimum down.
 func (s *Store) PreviewRun(ctx context.Context, run *Run, limit int) (*Preview, error) {
-	p := &Preview{Period: run.Period, Rows: []*Row{}, Tiers: []*TierCount{}}
-	byTier, rank := map[string]*TierCount{}, map[string]float64{}
-	err := s.RunRows(ctx, run, 0, func(r *Row) error {
-		if len(p.Rows) < limit {
-			p.Rows = append(p.Rows, r)
-		}
-		p.Total++
-		p.Amount = round2(p.Amount + r.Amount)
-		t := byTier[r.Tier]
-		if t == nil {
-			t = &TierCount{Tier: r.Tier}
-			byTier[r.Tier], rank[r.Tier] = t, -1
-			p.Tiers = append(p.Tiers, t)
-		}
-		if r.policy != nil {
-			rank[r.Tier] = max(rank[r.Tier], r.policy.Rules.TierFor(r.Score).Min)
-		}
-		t.People++
-		t.Amount = round2(t.Amount + r.Amount)
-		return nil
-	})
-	sort.SliceStable(p.Tiers, func(i, j int) bool { return rank[p.Tiers[i].Tier] > rank[p.Tiers[j].Tier] })
-	return p, err
+	return preview(run.Period, limit, func(emit func(*Row) error) error { return s.RunRows(ctx, run, 0, emit) })
 }
 
 // previewFor previews the unit's sheet for the month: from its closed run when there is

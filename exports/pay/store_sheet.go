@@ -462,9 +462,15 @@ type Preview struct {
 // PreviewSheet computes the whole sheet, keeping the first limit rows and the tier
 // counts of all, tiers ordered by their minimum score from the top.
 func (s *Store) PreviewSheet(ctx context.Context, q SheetQuery, limit int) (*Preview, error) {
-	p := &Preview{Period: q.Period, Rows: []*Row{}, Tiers: []*TierCount{}}
+	return preview(q.Period, limit, func(emit func(*Row) error) error { return s.ComputeSheet(ctx, q, emit) })
+}
+
+// preview keeps the first limit rows each gives and the tier counts of all, tiers
+// ordered by their minimum score from the top.
+func preview(period string, limit int, each func(emit func(*Row) error) error) (*Preview, error) {
+	p := &Preview{Period: period, Rows: []*Row{}, Tiers: []*TierCount{}}
 	byTier, rank := map[string]*TierCount{}, map[string]float64{}
-	err := s.ComputeSheet(ctx, q, func(r *Row) error {
+	err := each(func(r *Row) error {
 		if len(p.Rows) < limit {
 			p.Rows = append(p.Rows, r)
 		}
