@@ -219,8 +219,14 @@ func (q *Question) Validate(std *exams.Standard) error {
 }
 
 func (q *Question) normalize() {
-	q.Stem, q.Point, q.Code = strings.TrimSpace(q.Stem), strings.TrimSpace(q.Point), strings.TrimSpace(q.Code)
-	q.Explanation, q.Task = strings.TrimSpace(q.Explanation), strings.TrimSpace(q.Task)
+	q.Stem, q.Point, q.Code = cleanText(q.Stem), cleanText(q.Point), strings.TrimSpace(q.Code)
+	q.Explanation, q.Task = cleanText(q.Explanation), cleanText(q.Task)
+	q.Answer.Guide = cleanText(q.Answer.Guide)
+	for _, accepted := range q.Answer.Blanks {
+		for j := range accepted {
+			accepted[j] = stripControls(accepted[j])
+		}
+	}
 	q.Answer.Choice = strings.ToUpper(strings.ReplaceAll(q.Answer.Choice, " ", ""))
 	if q.Partial == "" {
 		q.Partial = PartialNone
@@ -229,8 +235,21 @@ func (q *Question) normalize() {
 		q.Pool = PoolBoth
 	}
 	for i := range q.Options {
-		q.Options[i] = strings.TrimSpace(q.Options[i])
+		q.Options[i] = cleanText(q.Options[i])
 	}
+}
+
+// cleanText trims text and drops control characters other than tab and line breaks:
+// they are invisible, and a workbook (XML) cannot hold them, so an export would change them.
+func cleanText(s string) string { return strings.TrimSpace(stripControls(s)) }
+
+func stripControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func (q *Question) validateCommon(f map[string]string, std *exams.Standard) {
