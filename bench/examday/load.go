@@ -32,6 +32,7 @@ type plan struct {
 	think    time.Duration
 	jitter   float64
 	cpu      func() float64 // CPU seconds used so far by the bench process and its database backends
+	wal      func() walMark // WAL written and transactions committed so far, server-wide
 }
 
 func (p plan) barrier() bool { return p.think == 0 }
@@ -48,9 +49,19 @@ func (p plan) pause(rng *rand.Rand) time.Duration {
 type stepStats struct {
 	mu       sync.Mutex
 	lat      []time.Duration
+	origin   time.Time // when the run began: slow operations are placed from here
+	slow     []slowOp  // operations over slowOver, for the timeline
 	errs     int
 	firstErr string
 	t0, t1   time.Time
+}
+
+// slowOver is the latency from which an operation is put on the timeline.
+const slowOver = 100 * time.Millisecond
+
+// slowOp is one slow operation: when it began and how long it took.
+type slowOp struct {
+	at, took time.Duration
 }
 
 func (s *stepStats) record(begin time.Time, err error) {
@@ -70,6 +81,9 @@ func (s *stepStats) record(begin time.Time, err error) {
 		return
 	}
 	s.lat = append(s.lat, end.Sub(begin))
+	if took := end.Sub(begin); took >= slowOver {
+		s.slow = append(s.slow, slowOp{at: begin.Sub(s.origin), took: took})
+	}
 }
 
 func (s *stepStats) pct(p float64) time.Duration {
@@ -96,19 +110,20 @@ type result struct {
 	load  [2]string
 	cpu   float64    // CPU seconds the run used, bench process and database backends
 	step  [3]float64 // the same per step, when a barrier keeps the steps apart
+	wal   walMark    // WAL bytes written and transactions committed during the run
 }
 
 // run plays the whole exam against t: every candidate arrives, starts, saves and submits.
 func (p plan) run(ctx context.Context, t target) *result {
 	r := &result{name: t.Name(), load: [2]string{loadAvg(), ""}}
+	cpu0, wal0, begin := p.cpu(), p.wal(), time.Now()
 	for i := range r.steps {
-		r.steps[i] = &stepStats{}
+		r.steps[i] = &stepStats{origin: begin}
 	}
 	var bars [3]sync.WaitGroup
 	for i := range bars {
 		bars[i].Add(p.n)
 	}
-	cpu0, begin := p.cpu(), time.Now()
 	var wg, marks sync.WaitGroup
 	at := [3]float64{cpu0}
 	if p.barrier() {
@@ -125,6 +140,7 @@ func (p plan) run(ctx context.Context, t target) *result {
 	wg.Wait()
 	marks.Wait()
 	r.wall, r.load[1], r.cpu = time.Since(begin), loadAvg(), p.cpu()-cpu0
+	r.wal = p.wal().minus(wal0)
 	if p.barrier() {
 		r.step = [3]float64{at[1] - at[0], at[2] - at[1], cpu0 + r.cpu - at[2]}
 	}
@@ -177,6 +193,8 @@ func report(results []*result) {
 		}
 		fmt.Printf("%-7s wall %6.1f s, load average %s → %s, CPU %.1f s (%.2f ms per operation)\n",
 			r.name, r.wall.Seconds(), r.load[0], r.load[1], r.cpu, 1000*r.cpu/float64(max(ops, 1)))
+		fmt.Printf("        WAL %.1f MB (%.1f KB per operation), %.2f commits per operation\n",
+			float64(r.wal.bytes)/1e6, float64(r.wal.bytes)/1e3/float64(max(ops, 1)), float64(r.wal.commits)/float64(max(ops, 1)))
 		for k, s := range r.steps {
 			fmt.Printf("  %-8s %6d ops %4d errors  p50 %8.1f ms  p99 %8.1f ms  %7.0f ops/s",
 				stepNames[k], len(s.lat), s.errs, ms(s.pct(0.5)), ms(s.pct(0.99)), s.rate())
@@ -191,7 +209,8 @@ func report(results []*result) {
 	}
 	srv := results[len(results)-1]
 	for _, ceil := range results[:len(results)-1] {
-		fmt.Printf("server / %s: CPU per operation ×%.1f\n", ceil.name, srv.cpu/ceil.cpu)
+		fmt.Printf("server / %s: CPU per operation ×%.1f, WAL per operation ×%.1f\n", ceil.name, srv.cpu/ceil.cpu,
+			float64(srv.wal.bytes)/float64(max(ceil.wal.bytes, 1)))
 		for k, s := range srv.steps {
 			c := ceil.steps[k]
 			fmt.Printf("  %-8s p50 ×%5.1f  p99 ×%5.1f  throughput %.2f of the ceiling\n",
@@ -212,6 +231,24 @@ func cpuOf(ctx context.Context, d *bun.DB) func() float64 {
 			total += procCPU(strconv.Itoa(pid))
 		}
 		return total
+	}
+}
+
+// walMark is where the server's WAL and commit counters stood. Every target writes the
+// same number of operations, so their differences compare per operation. Commit counts
+// come from the statistics collector, which lags by up to a second: the bench database's
+// own commits, read after a pause.
+type walMark struct{ bytes, commits int64 }
+
+func (m walMark) minus(o walMark) walMark { return walMark{m.bytes - o.bytes, m.commits - o.commits} }
+
+func walOf(ctx context.Context, d *bun.DB) func() walMark {
+	return func() walMark {
+		time.Sleep(1100 * time.Millisecond)
+		var m walMark
+		_ = d.NewRaw(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
+			(SELECT xact_commit FROM pg_stat_database WHERE datname = current_database())`).Scan(ctx, &m.bytes, &m.commits)
+		return m
 	}
 }
 

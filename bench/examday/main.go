@@ -37,6 +37,7 @@ type options struct {
 	candidates, saves, items, pool int
 	ramp, think                    time.Duration
 	jitter                         float64
+	noCeilings                     bool
 }
 
 func main() {
@@ -49,6 +50,7 @@ func main() {
 	flag.DurationVar(&o.think, "think", 5*time.Second, "think time before each save and the submit (0: back to back, a stress test)")
 	flag.Float64Var(&o.jitter, "jitter", 0.5, "think time varies by ± this fraction")
 	flag.IntVar(&o.pool, "pool", 0, "database pool size (0: what app/db opens)")
+	flag.BoolVar(&o.noCeilings, "no-ceilings", false, "play only the server, to look into its timeline (no ratios)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the server run to this file")
 	flag.Parse()
 	if !db.IsPostgresDSN(o.pg) || o.candidates < 1 || o.items < 2 || o.saves < 1 {
@@ -115,18 +117,22 @@ func exam(ctx context.Context, w *world, o options, t0 time.Time) error {
 	}
 	fmt.Printf("setup: %d candidates signed in, a %d-question paper, in %.1f s; pool of %d connections\n",
 		o.candidates, o.items, time.Since(t0).Seconds(), w.srv.DB.DB.Stats().MaxOpenConnections)
-	p := plan{n: o.candidates, saves: o.saves, ramp: o.ramp, think: o.think, jitter: o.jitter, cpu: cpuOf(ctx, w.srv.DB)}
+	p := plan{n: o.candidates, saves: o.saves, ramp: o.ramp, think: o.think, jitter: o.jitter, cpu: cpuOf(ctx, w.srv.DB),
+		wal: walOf(ctx, w.srv.DB)}
 	fmt.Printf("shape: arrivals over %s, think %s ± %.0f%%, %d saves each, barrier between steps: %v\n",
 		o.ramp, o.think, o.jitter*100, o.saves, p.barrier())
 	per := int64(o.saves + 2)
-	results := []*result{
-		p.run(ctx, &driverTarget{d: w.srv.DB, k: keys{0, per}, saves: o.saves}),
-		p.run(ctx, &fiberTarget{c: c, url: bare, k: keys{int64(o.candidates) * per, per}, saves: o.saves}),
+	var results []*result
+	if !o.noCeilings {
+		results = append(results, p.run(ctx, &driverTarget{d: w.srv.DB, k: keys{0, per}, saves: o.saves}),
+			p.run(ctx, &fiberTarget{c: c, url: bare, k: keys{int64(o.candidates) * per, per}, saves: o.saves}))
 	}
+	waits := sampleWaits(ctx, w.srv.DB, time.Now())
 	if err := profile(o.cpuprofile, func() { results = append(results, p.run(ctx, st)) }); err != nil {
 		return err
 	}
 	report(results)
+	timeline(results[len(results)-1], waits)
 	fmt.Printf("load average at the end: %s\n", loadAvg())
 	return w.check(ctx, st)
 }
