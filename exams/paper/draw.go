@@ -20,6 +20,9 @@ import (
 type Source struct {
 	BlueprintID int64 `json:"blueprint_id,omitempty"`
 	PaperID     int64 `json:"paper_id,omitempty"`
+	// Revision, with PaperID, is the fixed paper's revision as the caller read it; a draw
+	// at a revision read before takes the paper from memory (see fixedPapers).
+	Revision int `json:"-"`
 }
 
 // Item is one question of a candidate's paper: the question version, the points it
@@ -56,7 +59,7 @@ func (s *Store) Draw(ctx context.Context, src Source, seed int64) ([]Item, error
 		}
 		return items, nil
 	case src.PaperID != 0 && src.BlueprintID == 0:
-		return s.drawPaper(ctx, src.PaperID, seed)
+		return s.drawPaper(ctx, src, seed)
 	}
 	return nil, web.Errorf(web.EINVALID, "试卷来源须为组卷方案或固定试卷之一")
 }
@@ -149,9 +152,27 @@ func (s *Store) drawBlueprint(ctx context.Context, b *Blueprint, seed int64) ([]
 }
 
 // drawPaper gives a fixed paper's items in order, with each candidate's option order.
-func (s *Store) drawPaper(ctx context.Context, id int64, seed int64) ([]Item, error) {
+func (s *Store) drawPaper(ctx context.Context, src Source, seed int64) ([]Item, error) {
+	fp, err := s.fixedPaper(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	rng := newRand(seed)
+	out := make([]Item, len(fp.items))
+	for i, it := range fp.items {
+		out[i] = Item{QuestionID: it.QuestionID, Points: it.Points, Perm: perm(rng, fp.options[it.QuestionID])}
+	}
+	return out, nil
+}
+
+// fixedPaper returns what a draw needs of a fixed paper: from memory when src names a
+// revision read before, else read (and kept under the revision read).
+func (s *Store) fixedPaper(ctx context.Context, src Source) (*fixedDraw, error) {
+	if fp := s.fixed.get(src.PaperID, src.Revision); fp != nil {
+		return fp, nil
+	}
 	p := new(Paper)
-	if err := s.db.NewSelect().Model(p).Column("id", "items").Where("p.id = ?", id).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(p).Column("id", "items", "revision").Where("p.id = ?", src.PaperID).Scan(ctx); err != nil {
 		return nil, notFound(err, "固定试卷")
 	}
 	var rows []candidate
@@ -160,16 +181,12 @@ func (s *Store) drawPaper(ctx context.Context, id int64, seed int64) ([]Item, er
 	if err != nil {
 		return nil, fmt.Errorf("load paper questions: %w", err)
 	}
-	opts := make(map[int64]int, len(rows))
+	fp := &fixedDraw{revision: p.Revision, items: p.Items, options: make(map[int64]int, len(rows))}
 	for _, r := range rows {
-		opts[r.ID] = permutable(r)
+		fp.options[r.ID] = permutable(r)
 	}
-	rng := newRand(seed)
-	out := make([]Item, len(p.Items))
-	for i, it := range p.Items {
-		out[i] = Item{QuestionID: it.QuestionID, Points: it.Points, Perm: perm(rng, opts[it.QuestionID])}
-	}
-	return out, nil
+	s.fixed.put(p.ID, fp)
+	return fp, nil
 }
 
 // permutable is how many options a candidate's question has to shuffle: choice

@@ -17,10 +17,11 @@ import (
 
 // Store reads and writes blueprints and papers.
 type Store struct {
-	db   *bun.DB
-	bank *bank.Store
-	std  *exams.Store
-	now  func() time.Time
+	db    *bun.DB
+	bank  *bank.Store
+	std   *exams.Store
+	now   func() time.Time
+	fixed fixedPapers // fixed papers' draws by revision
 }
 
 // NewStore returns a paper store over d drawing from b.

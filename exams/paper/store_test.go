@@ -1,6 +1,7 @@
 package paper_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,35 @@ func TestFixedPapers(t *testing.T) {
 		err = s.UpdatePaper(ctx, p.ID, edit)
 		if f := fieldsOf(err); f["total"] == "" || f["branch.0.1"] == "" {
 			t.Errorf("edit losing branch 0.1: %v", err)
+		}
+	})
+}
+
+// A draw naming the revision it read may take the paper from memory, never an older
+// revision's items after an edit.
+func TestFixedPaperDrawFollowsRevision(t *testing.T) {
+	forEachDB(t, func(t *testing.T, env *apptest.Env) {
+		s := env.Srv.Papers
+		p := paperOf(t, seedPool(t, env, 3))
+		if err := s.CreatePaper(ctx, 0, p); err != nil {
+			t.Fatal(err)
+		}
+		first := mustDraw(t, env, paper.Source{PaperID: p.ID, Revision: 1}, 1)
+		edit := paperOf(t, seedPool(t, env, 3))
+		edit.Revision = 1
+		slices.Reverse(edit.Items)
+		if err := s.UpdatePaper(ctx, p.ID, edit); err != nil {
+			t.Fatal(err)
+		}
+		for _, rev := range []int{2, 0} {
+			got := mustDraw(t, env, paper.Source{PaperID: p.ID, Revision: rev}, 1)
+			if got[0].QuestionID != edit.Items[0].QuestionID || got[0].QuestionID == first[0].QuestionID {
+				t.Errorf("draw at revision %d after the edit: first question %d, want %d", rev, got[0].QuestionID, edit.Items[0].QuestionID)
+			}
+		}
+		again := mustDraw(t, env, paper.Source{PaperID: p.ID, Revision: 2}, 1)
+		if itemKey(again) != itemKey(mustDraw(t, env, paper.Source{PaperID: p.ID}, 1)) {
+			t.Error("a draw from memory differs from one read from the database")
 		}
 	})
 }

@@ -92,7 +92,7 @@ func (s *Store) seedAttempt(ctx context.Context, ss *Session, p *Part, userID in
 		if _, err := tx.NewInsert().Model(a).Exec(ctx); err != nil {
 			return err
 		}
-		if _, err := insertItems(ctx, tx, a.ID, items); err != nil {
+		if _, err := insertItems(ctx, tx, a.ID, items, nil); err != nil {
 			return err
 		}
 		var answers []*Answer

@@ -61,6 +61,7 @@ type Part struct {
 	DurationMinutes int    `bun:"duration_minutes" json:"duration_minutes"`
 	BlueprintID     *int64 `bun:"blueprint_id" json:"blueprint_id,omitempty"`
 	PaperID         *int64 `bun:"paper_id" json:"paper_id,omitempty"`
+	PaperRevision   int    `bun:"-" json:"-"` // the fixed paper's revision, where a start read it
 }
 
 // Label is the part's Chinese name.
@@ -73,7 +74,7 @@ func (p *Part) Source() paper.Source {
 		s.BlueprintID = *p.BlueprintID
 	}
 	if p.PaperID != nil {
-		s.PaperID = *p.PaperID
+		s.PaperID, s.Revision = *p.PaperID, p.PaperRevision
 	}
 	return s
 }

@@ -37,6 +37,7 @@ type Store struct {
 	marker    Marker
 	orders    *itemOrders
 	shown     *shownQuestions
+	used      *usedMarks
 	now       func() time.Time
 }
 
@@ -56,7 +57,7 @@ func NewStore(d *bun.DB, deps Deps, now func() time.Time) *Store {
 		now = time.Now
 	}
 	return &Store{db: d, bank: deps.Bank, standards: deps.Standards, people: deps.People, drawer: deps.Drawer,
-		marker: deps.Marker, orders: newItemOrders(), shown: &shownQuestions{}, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+		marker: deps.Marker, orders: newItemOrders(), shown: &shownQuestions{}, used: &usedMarks{}, now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
 // SetDrawer hands the store its drawer, for wiring and tests.

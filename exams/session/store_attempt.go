@@ -85,9 +85,12 @@ func (s *Store) insertAttempt(ctx context.Context, a *Attempt, drawn []paper.Ite
 		if err != nil || rowsAffected(res) == 0 {
 			return err
 		}
-		items, err = insertItems(ctx, tx, a.ID, drawn)
+		items, err = insertItems(ctx, tx, a.ID, drawn, s.used)
 		return err
 	})
+	if err == nil && items != nil {
+		s.used.add(drawn)
+	}
 	return items, err
 }
 
@@ -105,6 +108,7 @@ type startRow struct {
 	DurationMinutes int       `bun:"duration_minutes"`
 	BlueprintID     *int64    `bun:"blueprint_id"`
 	PaperID         *int64    `bun:"paper_id"`
+	PaperRevision   *int      `bun:"paper_revision"`
 	Candidate       bool      `bun:"candidate"`
 	Started         bool      `bun:"started"`
 }
@@ -115,10 +119,11 @@ func (s *Store) startLookup(ctx context.Context, sessionID, partID, userID int64
 	var r startRow
 	err := s.db.NewSelect().TableExpr("exam_sessions AS es").
 		ColumnExpr("es.id, es.name, es.level, es.status, es.opens_at, es.closes_at").
-		ColumnExpr("sp.id AS part_id, sp.part, sp.duration_minutes, sp.blueprint_id, sp.paper_id").
+		ColumnExpr("sp.id AS part_id, sp.part, sp.duration_minutes, sp.blueprint_id, sp.paper_id, p.revision AS paper_revision").
 		ColumnExpr("EXISTS (SELECT 1 FROM session_candidates AS sc WHERE sc.session_id = es.id AND sc.user_id = ?) AS candidate", userID).
 		ColumnExpr("EXISTS (SELECT 1 FROM attempts AS at WHERE at.part_id = sp.id AND at.user_id = ?) AS started", userID).
 		Join("LEFT JOIN session_parts AS sp ON sp.session_id = es.id AND sp.id = ?", partID).
+		Join("LEFT JOIN papers AS p ON p.id = sp.paper_id").
 		Where("es.id = ?", sessionID).Scan(ctx, &r)
 	if err != nil || !r.Candidate {
 		return nil, nil, false, notFoundUnless(notFound(err, "考试场次"), "考试场次")
@@ -127,6 +132,9 @@ func (s *Store) startLookup(ctx context.Context, sessionID, partID, userID int64
 		return nil, nil, false, web.Invalid(map[string]string{"part_id": "请选择本场考试的一个科目"})
 	}
 	part := &Part{ID: *r.PartID, SessionID: r.ID, Kind: r.Kind, DurationMinutes: r.DurationMinutes, BlueprintID: r.BlueprintID, PaperID: r.PaperID}
+	if r.PaperRevision != nil {
+		part.PaperRevision = *r.PaperRevision
+	}
 	ss := &Session{ID: r.ID, Name: r.Name, Level: r.Level, Status: r.Status, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, Parts: []*Part{part}}
 	return ss, part, r.Started, nil
 }
@@ -152,7 +160,9 @@ func (s *Store) draw(ctx context.Context, part *Part, seed int64) ([]paper.Item,
 	return items, nil
 }
 
-func insertItems(ctx context.Context, tx bun.IDB, attemptID int64, items []paper.Item) ([]*Item, error) {
+// insertItems writes an attempt's items and marks their questions used, but for those
+// known to be used already (known may be nil).
+func insertItems(ctx context.Context, tx bun.IDB, attemptID int64, items []paper.Item, known *usedMarks) ([]*Item, error) {
 	rows := make([]*Item, len(items))
 	ids := make([]int64, len(items))
 	for i, it := range items {
@@ -162,7 +172,7 @@ func insertItems(ctx context.Context, tx bun.IDB, attemptID int64, items []paper
 	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return nil, err
 	}
-	return rows, bank.MarkUsed(ctx, tx, ids)
+	return rows, bank.MarkUsed(ctx, tx, known.unknown(ids))
 }
 
 func itemPerms(items []paper.Item) [][]int {

@@ -11,6 +11,7 @@ import (
 
 	"clerkskill/app/db"
 	"clerkskill/exams/bank"
+	"clerkskill/exams/paper"
 )
 
 // The exam-day hot path on PostgreSQL: an autosave is one statement, no transaction.
@@ -143,4 +144,43 @@ func (c *shownQuestions) put(id int64, q *bank.Question) {
 		c.n.Store(1)
 	}
 	c.m.Store(id, q)
+}
+
+// maxUsed bounds the question versions one instance remembers as used.
+const maxUsed = 100000
+
+// usedMarks remembers question versions this instance has seen marked used (after the
+// marking committed): the mark only ever goes from unused to used, so a start need not
+// mark them again, and on exam day each start skips the UPDATE.
+type usedMarks struct {
+	mu sync.RWMutex
+	m  map[int64]struct{}
+}
+
+// unknown returns the ids not known to be used; a nil receiver knows none.
+func (u *usedMarks) unknown(ids []int64) []int64 {
+	if u == nil {
+		return ids
+	}
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	var out []int64
+	for _, id := range ids {
+		if _, ok := u.m[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// add records the items' questions as used; call it once their marking committed.
+func (u *usedMarks) add(items []paper.Item) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.m == nil || len(u.m)+len(items) > maxUsed {
+		u.m = make(map[int64]struct{}, len(items))
+	}
+	for _, it := range items {
+		u.m[it.QuestionID] = struct{}{}
+	}
 }
