@@ -40,28 +40,34 @@ func NewStore(d *bun.DB, standards *exams.Store, now func() time.Time) *Store {
 
 // MarkAttempt marks a closed attempt: objective items get their score at once (with the
 // question's partial credit, scaled to the item's points on the paper), hand-marked ones
-// join the marking queue, and the part result is computed. The exam-session engine calls
-// it after an attempt is submitted or closed. It is idempotent: a second call, even a
-// concurrent one, finds the attempt claimed and leaves the one set of marks alone.
+// join the marking queue, and the part result is computed. It is idempotent: a second
+// call, even a concurrent one, finds the attempt claimed and leaves the one set of marks
+// alone.
 func (s *Store) MarkAttempt(ctx context.Context, attemptID int64) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		a, err := findAttempt(ctx, tx, attemptID)
-		if err != nil {
-			return err
-		}
-		if a.Status == attemptOpen {
-			return web.Errorf(web.ECONFLICT, "答卷尚未交卷，不能评分")
-		}
-		claim := &markedAttempt{AttemptID: a.ID, SessionID: a.SessionID, MarkedAt: s.now()}
-		res, err := tx.NewInsert().Model(claim).On("CONFLICT (attempt_id) DO NOTHING").Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("claim attempt %d: %w", a.ID, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		return s.markItems(ctx, tx, a)
+		return s.MarkAttemptTx(ctx, tx, attemptID)
 	})
+}
+
+// MarkAttemptTx is MarkAttempt inside the caller's transaction: the exam-session engine
+// marks in the transaction that closes the attempt, so a submit commits once.
+func (s *Store) MarkAttemptTx(ctx context.Context, tx bun.IDB, attemptID int64) error {
+	a, err := findAttempt(ctx, tx, attemptID)
+	if err != nil {
+		return err
+	}
+	if a.Status == attemptOpen {
+		return web.Errorf(web.ECONFLICT, "答卷尚未交卷，不能评分")
+	}
+	claim := &markedAttempt{AttemptID: a.ID, SessionID: a.SessionID, MarkedAt: s.now()}
+	res, err := tx.NewInsert().Model(claim).On("CONFLICT (attempt_id) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("claim attempt %d: %w", a.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	return s.markItems(ctx, tx, a)
 }
 
 // markItems writes the item marks of a claimed attempt, audits the automatic scores and

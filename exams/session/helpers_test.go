@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"clerkskill/app/apptest"
 	"clerkskill/exams/bank"
 	"clerkskill/exams/paper"
@@ -82,11 +84,12 @@ type recMarker struct {
 	fail bool
 }
 
-func (m *recMarker) MarkAttempt(_ context.Context, id int64) error {
+func (m *recMarker) MarkAttemptTx(ctx context.Context, tx bun.IDB, id int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail {
-		return context.DeadlineExceeded
+	if m.fail { // fail as a database error would, which on PostgreSQL aborts the transaction
+		_, err := tx.ExecContext(ctx, "SELECT no_such_column FROM attempts")
+		return err
 	}
 	m.ids = append(m.ids, id)
 	return nil

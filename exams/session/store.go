@@ -24,7 +24,7 @@ type Drawer interface {
 // Marker marks a closed attempt; it must be safe to call more than once for the same
 // attempt. exams/marking implements it.
 type Marker interface {
-	MarkAttempt(ctx context.Context, attemptID int64) error
+	MarkAttemptTx(ctx context.Context, tx bun.IDB, attemptID int64) error
 }
 
 // Store reads and writes sessions and attempts.

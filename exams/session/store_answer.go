@@ -132,35 +132,49 @@ func (s *Store) lockOwn(ctx context.Context, tx bun.IDB, attemptID, userID int64
 	return a, nil
 }
 
-// Submit closes the candidate's attempt with what was saved. Submitting again returns the
-// closed attempt unchanged. After the deadline and grace it counts as closed by the deadline.
-// The close is one conditional update: it takes the row lock a save takes FOR SHARE, so
-// a save and the close never cross.
+// Submit closes the candidate's attempt with what was saved and marks it, in one
+// transaction. Submitting again returns the closed attempt unchanged. After the deadline
+// and grace it counts as closed by the deadline. The close is one conditional update: it
+// takes the row lock a save takes FOR SHARE, so a save and the close never cross.
+// Marking runs in a savepoint: if it fails, the close still commits and the sweep marks
+// the attempt later.
 func (s *Store) Submit(ctx context.Context, attemptID, userID int64) (*Attempt, error) {
 	now := s.now()
 	a := new(Attempt)
-	err := s.db.NewUpdate().Model(a).Set("status = ?", AttemptClosed).
-		Set("closed_by = CASE WHEN deadline < ? THEN ? ELSE ? END", now.Add(-Grace), ClosedByDeadline, ClosedByCandidate).
-		Set("submitted_at = ?", now).Where("id = ? AND user_id = ? AND status = ?", attemptID, userID, AttemptOpen).
-		Returning("*").Scan(ctx)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		err := tx.NewUpdate().Model(a).Set("status = ?", AttemptClosed).
+			Set("closed_by = CASE WHEN deadline < ? THEN ? ELSE ? END", now.Add(-Grace), ClosedByDeadline, ClosedByCandidate).
+			Set("submitted_at = ?", now).Where("id = ? AND user_id = ? AND status = ?", attemptID, userID, AttemptOpen).
+			Returning("*").Scan(ctx)
+		if err != nil || s.marker == nil {
+			return err
+		}
+		_ = tx.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error { return s.markIn(ctx, sp, a.ID) })
+		return nil
+	})
 	if db.IsNoRows(err) { // closed already, or not the candidate's
 		return s.FindOwnAttempt(ctx, attemptID, userID)
 	}
 	if err != nil {
 		return nil, err
 	}
-	_ = s.markOne(ctx, a.ID) // a failure is retried by the sweep
 	return a, nil
 }
 
-// markOne runs the marker on a closed attempt and records that it ran.
+// markOne runs the marker on a closed attempt and records that it ran, in one
+// transaction.
 func (s *Store) markOne(ctx context.Context, id int64) error {
 	if s.marker == nil {
 		return nil
 	}
-	if err := s.marker.MarkAttempt(ctx, id); err != nil {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return s.markIn(ctx, tx, id) })
+}
+
+// markIn marks the attempt and records it in tx.
+func (s *Store) markIn(ctx context.Context, tx bun.IDB, id int64) error {
+	if err := s.marker.MarkAttemptTx(ctx, tx, id); err != nil {
 		return err
 	}
-	_, err := s.db.NewUpdate().Model((*Attempt)(nil)).Set("marked_at = ?", s.now()).Where("id = ?", id).Exec(ctx)
+	_, err := tx.NewUpdate().Model((*Attempt)(nil)).Set("marked_at = ?", s.now()).Where("id = ?", id).Exec(ctx)
 	return err
 }

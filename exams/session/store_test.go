@@ -208,6 +208,40 @@ func TestCloseExpiredClosesWithWhatWasSavedAndMarksLater(t *testing.T) {
 	}
 }
 
+// Submit closes and marks in one transaction; a marking failure must not undo the close.
+func TestSubmitKeepsTheCloseWhenMarkingFails(t *testing.T) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			e := newExam(t, d, time.Hour, 30)
+			ctx := context.Background()
+			a, b := e.start(t, "clerk062", "k"), e.start(t, "clerk063", "k")
+			e.marker.fail = true
+			if got, err := e.store.Submit(ctx, a.ID, a.UserID); err != nil || got.Status != session.AttemptClosed {
+				t.Fatalf("submit while marking fails: %+v %v", got, err)
+			}
+			e.marker.fail = false
+			if got, err := e.store.Submit(ctx, b.ID, b.UserID); err != nil || got.Status != session.AttemptClosed {
+				t.Fatalf("submit: %+v %v", got, err)
+			}
+			for _, id := range []int64{a.ID, b.ID} {
+				got, err := e.store.FindAttemptByID(ctx, id)
+				if err != nil || got.Status != session.AttemptClosed || got.ClosedBy != session.ClosedByCandidate {
+					t.Fatalf("attempt %d after submit: %+v %v", id, got, err)
+				}
+				if (got.MarkedAt == nil) != (id == a.ID) {
+					t.Errorf("attempt %d marked at %v", id, got.MarkedAt)
+				}
+			}
+			if err := e.store.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if m := e.marker.marked(); len(m) != 2 || m[0] != b.ID || m[1] != a.ID {
+				t.Errorf("marked %v, want %d at submit and %d by the sweep", m, b.ID, a.ID)
+			}
+		})
+	}
+}
+
 func TestResumeAfterRestartKeepsEveryAcknowledgedAnswer(t *testing.T) {
 	for _, d := range dbtest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
