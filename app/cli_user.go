@@ -92,10 +92,11 @@ func userPasswd(env Env, args []string) error {
 	if oneTime {
 		password = rbac.RandomPassword()
 	}
-	if err := store.SetPassword(env.Ctx, 0, u.ID, password, oneTime); err != nil {
+	revoked, err := store.SetPassword(env.Ctx, 0, u.ID, password, oneTime)
+	if err != nil {
 		return err
 	}
-	writeln(env.Stdout, "password of %s replaced; every session of the account ended", u.Username)
+	writeln(env.Stdout, "password of %s replaced; every session of the account ended, %d API token(s) revoked", u.Username, revoked)
 	if oneTime {
 		writeln(env.Stdout, "one-time password: %s (must be changed at next login)", password)
 	}

@@ -101,7 +101,7 @@ func outsiderClerk(t *testing.T, env *apptest.Env, fx *fixture) string {
 	if err := s.AddGrant(ctx, 0, &rbac.Grant{UserID: u.ID, Role: rbac.RoleTrainee, OrgID: fx.orgs["othercounty"].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetPassword(ctx, 0, u.ID, "Outsider2026", false); err != nil {
+	if _, err := s.SetPassword(ctx, 0, u.ID, "Outsider2026", false); err != nil {
 		t.Fatal(err)
 	}
 	var out struct{ Token string }

@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 
@@ -18,14 +19,24 @@ func (h *Handler) setStaffActive(c *fiber.Ctx) error {
 		return err
 	}
 	active := c.FormValue("active") == "true"
-	if _, err := h.store.UpdateStaff(c.UserContext(), actor(c), st.ID, StaffUpdate{Active: &active}); err != nil {
+	_, revoked, err := h.store.UpdateStaffRevoking(c.UserContext(), actor(c), st.ID, StaffUpdate{Active: &active})
+	if err != nil {
 		return err
 	}
-	msg := "已停用"
+	msg := "已停用，该账户的登录已全部退出" + tokensRevokedNote(revoked)
 	if active {
 		msg = "已启用"
 	}
 	return c.Redirect("/staff/"+strconv.FormatInt(st.ID, 10)+"?flash="+url.QueryEscape(msg), fiber.StatusSeeOther)
+}
+
+// tokensRevokedNote tells whoever ended an account's access how many API tokens went
+// with it; nothing when it held none.
+func tokensRevokedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("，并撤销了 %d 个 API 令牌", n)
 }
 
 func (h *Handler) resetStaffPassword(c *fiber.Ctx) error {
@@ -38,10 +49,12 @@ func (h *Handler) resetStaffPassword(c *fiber.Ctx) error {
 		return err
 	}
 	pw := RandomPassword()
-	if err := h.store.SetPassword(c.UserContext(), actor(c), u.ID, pw, true); err != nil {
+	revoked, err := h.store.SetPassword(c.UserContext(), actor(c), u.ID, pw, true)
+	if err != nil {
 		return err
 	}
-	return h.renderStaff(c, st, pw)
+	note := "该账户原有的登录已全部退出" + tokensRevokedNote(revoked) + "。"
+	return h.renderStaffPage(c, st, staffShowPage{OneTimePW: pw, Notice: note})
 }
 
 type grantForm struct {

@@ -101,7 +101,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 	if err := web.BindForm(c, &f); err != nil {
 		return err
 	}
-	token, err := h.doChangePassword(c, f)
+	token, revoked, err := h.doChangePassword(c, f)
 	if errs, err := fieldErrors(err); err != nil {
 		return err
 	} else if errs != nil {
@@ -109,32 +109,36 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 		return h.pages.Render(c, fiber.StatusBadRequest, "password", h.page(c, "修改密码", data))
 	}
 	h.guards.setCookie(c, token)
-	return c.Redirect("/?flash="+url.QueryEscape("密码已修改"), fiber.StatusSeeOther)
+	msg := "密码已修改，其他设备上的登录已退出" + tokensRevokedNote(revoked)
+	return c.Redirect("/?flash="+url.QueryEscape(msg), fiber.StatusSeeOther)
 }
 
 // doChangePassword checks the current password, sets the new one (which ends every
-// session of the account) and opens a fresh session for this client.
-func (h *Handler) doChangePassword(c *fiber.Ctx, f passwordForm) (string, error) {
+// session of the account and revokes its API tokens) and opens a fresh session for this
+// client, so the caller stays signed in under a new session id and nobody else does. It
+// returns the new session's token and how many API tokens were revoked.
+func (h *Handler) doChangePassword(c *fiber.Ctx, f passwordForm) (string, int, error) {
 	p := PrincipalOf(c)
 	ok, err := CheckPassword(c.UserContext(), p.User.PasswordHash, f.Current)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if !ok {
-		return "", web.Invalid(map[string]string{"current": "当前密码不正确"})
+		return "", 0, web.Invalid(map[string]string{"current": "当前密码不正确"})
 	}
 	if f.New != f.Confirm {
-		return "", web.Invalid(map[string]string{"confirm": "两次输入的新密码不一致"})
+		return "", 0, web.Invalid(map[string]string{"confirm": "两次输入的新密码不一致"})
 	}
 	if f.New == f.Current {
-		return "", web.Invalid(map[string]string{"new": "新密码不能与当前密码相同"})
+		return "", 0, web.Invalid(map[string]string{"new": "新密码不能与当前密码相同"})
 	}
-	if err := h.store.SetPassword(c.UserContext(), p.User.ID, p.User.ID, f.New, false); err != nil {
-		return "", err
+	revoked, err := h.store.SetPassword(c.UserContext(), p.User.ID, p.User.ID, f.New, false)
+	if err != nil {
+		return "", 0, err
 	}
 	p.User.MustChangePassword = false
 	token, _, err := h.store.openSession(c.UserContext(), p.User, c.IP(), c.Get(fiber.HeaderUserAgent))
-	return token, err
+	return token, revoked, err
 }
 
 // --- API ---
@@ -205,10 +209,10 @@ func (h *Handler) apiChangePassword(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &f); err != nil {
 		return err
 	}
-	token, err := h.doChangePassword(c, f)
+	token, revoked, err := h.doChangePassword(c, f)
 	if err != nil {
 		return err
 	}
 	h.guards.setCookie(c, token)
-	return c.JSON(fiber.Map{"token": token})
+	return c.JSON(fiber.Map{"token": token, "tokens_revoked": revoked})
 }

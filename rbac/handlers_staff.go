@@ -118,6 +118,7 @@ type staffShowPage struct {
 	Roles     []string // roles the caller may grant here
 	Orgs      []*OrgUnit
 	OneTimePW string
+	Notice    string // what else happened, shown with the one-time password
 }
 
 func (h *Handler) showStaff(c *fiber.Ctx) error {
@@ -129,7 +130,12 @@ func (h *Handler) showStaff(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderStaff(c *fiber.Ctx, st *Staff, oneTimePW string) error {
-	data := staffShowPage{Staff: st, CanEdit: h.guards.Can(c, st.Org.Path, "staff", "write"), OneTimePW: oneTimePW}
+	return h.renderStaffPage(c, st, staffShowPage{OneTimePW: oneTimePW})
+}
+
+// renderStaffPage shows a staff member's page; data carries what the action just did.
+func (h *Handler) renderStaffPage(c *fiber.Ctx, st *Staff, data staffShowPage) error {
+	data.Staff, data.CanEdit = st, h.guards.Can(c, st.Org.Path, "staff", "write")
 	if !h.guards.Can(c, st.Org.Path, "staff", "pii") {
 		data.Staff = st.WithMaskedID()
 	}
@@ -298,7 +304,7 @@ func (h *Handler) updateStaff(c *fiber.Ctx) error {
 	}
 	upd, err := f.update(h.guards.Can(c, st.Org.Path, "staff", "pii"))
 	if err == nil {
-		_, err = h.updateStaffChecked(c, st, upd)
+		_, _, err = h.updateStaffChecked(c, st, upd)
 	}
 	if errs, err := fieldErrors(err); err != nil {
 		return err
@@ -326,15 +332,16 @@ func (f staffForm) update(showIDNumber bool) (StaffUpdate, error) {
 	return upd, nil
 }
 
-// updateStaffChecked requires staff:write at the new unit too when someone moves.
-func (h *Handler) updateStaffChecked(c *fiber.Ctx, st *Staff, upd StaffUpdate) (*Staff, error) {
+// updateStaffChecked requires staff:write at the new unit too when someone moves. It
+// returns the record and how many API tokens a deactivation revoked.
+func (h *Handler) updateStaffChecked(c *fiber.Ctx, st *Staff, upd StaffUpdate) (*Staff, int, error) {
 	if upd.OrgID != nil && *upd.OrgID != st.OrgID {
 		if err := h.checkUnit(c, *upd.OrgID, "write"); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if upd.IDNumber != nil && !h.guards.Can(c, st.Org.Path, "staff", "pii") {
-		return nil, web.Errorf(web.EFORBIDDEN, "您无权修改身份证号码")
+		return nil, 0, web.Errorf(web.EFORBIDDEN, "您无权修改身份证号码")
 	}
-	return h.store.UpdateStaff(c.UserContext(), actor(c), st.ID, upd)
+	return h.store.UpdateStaffRevoking(c.UserContext(), actor(c), st.ID, upd)
 }

@@ -59,6 +59,13 @@ func (h *Handler) apiShowStaff(c *fiber.Ctx) error {
 	return c.JSON(list[0])
 }
 
+// staffUpdated is the staff record as updated, with how many API tokens of the account a
+// deactivation revoked (absent when none were).
+type staffUpdated struct {
+	*Staff
+	TokensRevoked int `json:"tokens_revoked,omitempty"`
+}
+
 func (h *Handler) apiUpdateStaff(c *fiber.Ctx) error {
 	st, err := h.staffParam(c, "write")
 	if err != nil {
@@ -68,13 +75,13 @@ func (h *Handler) apiUpdateStaff(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &upd); err != nil {
 		return err
 	}
-	st, err = h.updateStaffChecked(c, st, upd)
+	st, revoked, err := h.updateStaffChecked(c, st, upd)
 	if err != nil {
 		return err
 	}
 	list := []*Staff{st}
 	h.maskUnlessAllowed(c, list)
-	return c.JSON(list[0])
+	return c.JSON(staffUpdated{Staff: list[0], TokensRevoked: revoked})
 }
 
 func (h *Handler) apiListGrants(c *fiber.Ctx) error {

@@ -156,46 +156,60 @@ type StaffUpdate struct {
 }
 
 // UpdateStaff changes a staff record. Moving someone to another unit moves their trainee
-// grant with them; deactivating them closes their account and sessions.
+// grant with them; deactivating them closes their account, ends its sessions and revokes
+// its API tokens.
 func (s *Store) UpdateStaff(ctx context.Context, actor, id int64, upd StaffUpdate) (*Staff, error) {
+	st, _, err := s.UpdateStaffRevoking(ctx, actor, id, upd)
+	return st, err
+}
+
+// UpdateStaffRevoking is UpdateStaff, also returning how many API tokens a deactivation
+// revoked, for the reply to whoever deactivated.
+func (s *Store) UpdateStaffRevoking(ctx context.Context, actor, id int64, upd StaffUpdate) (*Staff, int, error) {
 	var userID int64
+	var revoked int
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if userID, err = s.updateStaffTx(ctx, tx, actor, id, upd); err != nil || userID == 0 {
+		if userID, revoked, err = s.updateStaffTx(ctx, tx, actor, id, upd); err != nil || userID == 0 {
 			return err
 		}
 		return grantsChanged(ctx, tx, userID) // a move or a deactivation changes what they may do
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if userID != 0 {
 		err = s.enf.reloadUser(ctx, s.db, userID)
 	}
 	st, _ := findStaff(ctx, s.db, id)
-	return st, err
+	return st, revoked, err
 }
 
-// updateStaffTx changes one staff record inside tx and returns the bound account's id.
-func (s *Store) updateStaffTx(ctx context.Context, tx bun.Tx, actor, id int64, upd StaffUpdate) (int64, error) {
+// updateStaffTx changes one staff record inside tx and returns the bound account's id
+// and how many of its API tokens a deactivation revoked.
+func (s *Store) updateStaffTx(ctx context.Context, tx bun.Tx, actor, id int64, upd StaffUpdate) (userID int64, revoked int, err error) {
 	st, err := findStaff(ctx, tx, id)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	oldOrg := st.OrgID
 	applyStaffUpdate(st, upd)
 	if err := st.Validate(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	st.UpdatedAt = s.now()
 	if _, err := tx.NewUpdate().Model(st).ExcludeColumn("id", "emp_no", "created_at").WherePK().Exec(ctx); err != nil {
-		return 0, staffConflict(err, st)
+		return 0, 0, staffConflict(err, st)
 	}
-	userID, err := s.syncAccount(ctx, tx, st, oldOrg)
-	if err != nil {
-		return 0, err
+	if userID, err = s.syncAccount(ctx, tx, st, oldOrg); err != nil {
+		return 0, 0, err
 	}
-	return userID, s.audit(ctx, tx, actor, "staff.update", "staff", st.ID, &st.OrgID, maskUpdate(upd))
+	if userID != 0 && !st.Active {
+		if revoked, err = s.endAccess(ctx, tx, actor, userID, "deactivate"); err != nil {
+			return 0, 0, err
+		}
+	}
+	return userID, revoked, s.audit(ctx, tx, actor, "staff.update", "staff", st.ID, &st.OrgID, maskUpdate(upd))
 }
 
 // StaffChange is one row of a bulk roster change: ID names the staff member to update
@@ -219,7 +233,7 @@ func (s *Store) ImportStaff(ctx context.Context, actor int64, changes []StaffCha
 			if c.New != nil {
 				err = s.createStaffTx(ctx, tx, actor, &c.New.Staff, users[i])
 			} else {
-				_, err = s.updateStaffTx(ctx, tx, actor, c.ID, c.Update)
+				_, _, err = s.updateStaffTx(ctx, tx, actor, c.ID, c.Update)
 			}
 			if err != nil {
 				return fmt.Errorf("row %d: %w", i+1, err)
@@ -318,9 +332,6 @@ func (s *Store) syncAccount(ctx context.Context, tx bun.Tx, st *Staff, oldOrg in
 	}
 	_, err = tx.NewUpdate().Model(u).Set("active = ?", st.Active).Set("display_name = ?", st.Name).
 		Set("updated_at = ?", s.now()).WherePK().Exec(ctx)
-	if err == nil && !st.Active {
-		_, err = tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", u.ID).Exec(ctx)
-	}
 	return u.ID, err
 }
 

@@ -64,16 +64,18 @@ func (s *Store) insertUser(ctx context.Context, tx bun.IDB, u *User) error {
 }
 
 // SetPassword replaces an account's password. With mustChange the user must pick a new
-// one at next login (a reset by HR or an operator). Every session of the account ends.
-func (s *Store) SetPassword(ctx context.Context, actor, userID int64, password string, mustChange bool) error {
+// one at next login (a reset by HR or an operator). Every session of the account ends and
+// every API token it holds is revoked; it returns how many tokens were.
+func (s *Store) SetPassword(ctx context.Context, actor, userID int64, password string, mustChange bool) (int, error) {
 	if err := ValidatePassword(password); err != nil {
-		return err
+		return 0, err
 	}
 	hash, err := HashPassword(ctx, password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	var revoked int
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).
 			Set("must_change_password = ?", mustChange).Set("updated_at = ?", s.now()).
 			Where("id = ?", userID).Exec(ctx)
@@ -83,11 +85,17 @@ func (s *Store) SetPassword(ctx context.Context, actor, userID int64, password s
 		if n, _ := res.RowsAffected(); n == 0 {
 			return web.Errorf(web.ENOTFOUND, "账户不存在")
 		}
-		if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		reason := "password.change"
+		if actor != userID {
+			reason = "password.reset" // by HR, an admin or the command line
+		}
+		if revoked, err = s.endAccess(ctx, tx, actor, userID, reason); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actor, "user.password", "user", userID, nil, map[string]bool{"reset": mustChange})
+		return s.audit(ctx, tx, actor, "user.password", "user", userID, nil,
+			map[string]any{"reset": mustChange, "tokens_revoked": revoked})
 	})
+	return revoked, err
 }
 
 // FindGrants lists a user's grants with the unit names.

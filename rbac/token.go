@@ -58,6 +58,30 @@ func (s *Store) RevokeAPIToken(ctx context.Context, actor, id int64) error {
 	return nil
 }
 
+// endAccess ends every session of the account and revokes its live API tokens inside tx,
+// auditing how many tokens went, and returns that count. A password change, a reset and a
+// deactivation all call it: whatever was issued on the strength of the old password or
+// the old standing stops working. Sessions and tokens are read from the database on every
+// request, never cached, so other instances refuse them from the commit on.
+func (s *Store) endAccess(ctx context.Context, tx bun.IDB, actor, userID int64, reason string) (int, error) {
+	if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	res, err := tx.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
+		Where("user_id = ? AND revoked_at IS NULL", userID).
+		Where("expires_at IS NULL OR expires_at > ?", now).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	return int(n), s.audit(ctx, tx, actor, "token.revoke", "user", userID, nil,
+		map[string]any{"count": n, "reason": reason})
+}
+
 func (s *Store) authenticateAPIToken(ctx context.Context, token string) (*Principal, error) {
 	t := new(APIToken)
 	err := s.db.NewSelect().Model(t).Where("token_hash = ? AND revoked_at IS NULL", hashToken(token)).Scan(ctx)
