@@ -32,7 +32,8 @@ var rolePermissions = map[string][]string{
 		"question:read", "question:write", "paper:read", "paper:write", "course:read", "course:write", "course:assign", "result:read", "result:release",
 		"event:read", "event:write", "hours:read", "hours:write", "certify:read", "certify:approve", "qualification:read", "qualification:write", "exam:read", "exam:write", "exam:invigilate",
 		"competency:read", "competency:write", "review:write", "certificate:read",
-		"pay:read", "pay:write", "rating:read", "rating:write", "payrun:read", "export:use", "roster:import"},
+		"pay:read", "pay:write", "rating:read", "rating:write", "payrun:read", "export:use", "roster:import",
+		"grant:admin"}, // /metrics, beside its scraper token
 }
 
 // Which fixture groups each role's grants cover.

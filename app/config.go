@@ -31,6 +31,7 @@ type Config struct {
 	TrustedProxies  []string      // CLERKSKILL_TRUSTED_PROXIES, comma separated
 	LogFormat       string        // CLERKSKILL_LOG: text or json
 	PayAsyncClerks  int           // CLERKSKILL_PAY_ASYNC_CLERKS: pay sheets above this many clerks download in the background
+	MetricsToken    string        // CLERKSKILL_METRICS_TOKEN: bearer token a scraper sends for /metrics (else admins only)
 }
 
 func defaultConfig() Config {
@@ -94,10 +95,24 @@ func loadEnv(getenv func(string) string) (Config, error) {
 	count("CLERKSKILL_BODY_LIMIT_MB", &c.BodyLimitMB)
 	count("CLERKSKILL_PAY_ASYNC_CLERKS", &c.PayAsyncClerks)
 	errs = append(errs, c.proxies(getenv)...)
+	errs = append(errs, c.metricsToken(getenv)...)
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// minMetricsToken is the shortest metrics token taken: it is a password that nobody
+// types, never changes and is not throttled.
+const minMetricsToken = 24
+
+// metricsToken reads the token a Prometheus scraper sends for /metrics.
+func (c *Config) metricsToken(getenv func(string) string) []string {
+	c.MetricsToken = getenv("CLERKSKILL_METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsToken {
+		return []string{fmt.Sprintf("CLERKSKILL_METRICS_TOKEN: at least %d characters, e.g. from openssl rand -hex 24", minMetricsToken)}
+	}
+	return nil
 }
 
 // proxies reads the trusted proxies and refuses a proxy header without them: Fiber would
@@ -135,6 +150,7 @@ func (c Config) String() string {
 	line("body limit (MB)", c.BodyLimitMB)
 	line("pay async clerks", c.PayAsyncClerks)
 	line("proxy header", c.ProxyHeader)
+	line("metrics token", mask(c.MetricsToken))
 	return b.String()
 }
 

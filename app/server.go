@@ -108,7 +108,8 @@ func (s *Server) routes(pages *web.Renderer) {
 	public := s.Guards.Public()
 	r.Get("/healthz", public, func(c *fiber.Ctx) error { return c.SendString("ok") })
 	r.Get("/readyz", public, s.ready)
-	r.Get("/metrics", public, metricsHandler())
+	// A scraper sends CLERKSKILL_METRICS_TOKEN; otherwise only admins (who may grant admin).
+	r.Get("/metrics", s.Guards.TokenOr(s.cfg.MetricsToken, "grant", "admin"), metricsHandler())
 	r.Get("/api/v1/openapi.json", public, s.openAPI)
 	rbac.NewHandler(s.RBAC, s.Guards, pages).Routes(r)
 	exams.NewHandler(s.Standards, s.Guards, pages).Routes(r)

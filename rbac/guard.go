@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"net/url"
 	"strings"
@@ -137,6 +138,36 @@ func (g *Guards) Require(obj, act string) web.Guard {
 		c.Locals("scope:"+obj+":"+act, s)
 		return c.Next()
 	}}
+}
+
+// TokenOr is for machine endpoints such as /metrics: it lets through a caller whose bearer
+// token is secret (compared in constant time; with secret empty no token is accepted),
+// or else, as Require does, a signed-in caller who may do act on obj somewhere. Anyone
+// else gets 401 (never a redirect to the login page) or 403, and nothing of the endpoint.
+// Its rule in the route table is obj:act.
+func (g *Guards) TokenOr(secret, obj, act string) web.Guard {
+	require := g.Require(obj, act)
+	return guard{obj + ":" + act, func(c *fiber.Ctx) error {
+		if secret != "" && bearerIs(c, secret) {
+			return c.Next()
+		}
+		if PrincipalOf(c) == nil {
+			return web.Errorf(web.EUNAUTH, "请先登录，或提供正确的访问令牌")
+		}
+		return require.Handle(c)
+	}}
+}
+
+// bearerIs compares the request's bearer token with secret by their hashes, so neither
+// the content nor the length of secret shows in the time taken.
+func bearerIs(c *fiber.Ctx, secret string) bool {
+	h := c.Get(fiber.HeaderAuthorization)
+	if !strings.HasPrefix(h, "Bearer ") {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))))
+	want := sha256.Sum256([]byte(secret))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
 // admit refuses anonymous callers (browsers are redirected to the login page) and

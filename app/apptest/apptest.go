@@ -53,9 +53,14 @@ func (c *Clock) Advance(d time.Duration) {
 // New wires the server over a fresh database of dialect and loads the demo dataset.
 func New(t testing.TB, dialect string) *Env {
 	t.Helper()
+	return NewWithConfig(t, dialect, app.TestConfig())
+}
+
+// NewWithConfig is New with a configuration of the test's own (start from app.TestConfig).
+func NewWithConfig(t testing.TB, dialect string, cfg app.Config) *Env {
+	t.Helper()
 	d := dbtest.New(t, dialect)
 	clock := &Clock{t: time.Now().UTC()}
-	cfg := app.TestConfig()
 	srv, err := app.NewServer(context.Background(), cfg, d, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
