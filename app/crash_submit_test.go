@@ -7,7 +7,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,38 +19,9 @@ import (
 // the submits are acknowledged, with the rest in flight.
 func submitUntilKilled(t *testing.T, in *serverProc, cands []*examinee) {
 	t.Helper()
-	var acked, flying atomic.Int64
-	var killing atomic.Bool
-	errs := make(chan error, len(cands))
-	var wg sync.WaitGroup
-	a := newDeskClients(in.base)
-	for _, c := range cands {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			flying.Add(1)
-			err := c.submit(a)
-			flying.Add(-1)
-			if err == nil {
-				acked.Add(1)
-			} else if !killing.Load() {
-				errs <- err
-			}
-		}()
-	}
-	waitAcked(t, &acked, int64(len(cands)/2), errs)
-	killing.Store(true)
-	inFlight := flying.Load()
-	in.kill()
-	wg.Wait()
-	t.Logf("SIGKILL with %d submits unanswered after %d acknowledged", inFlight, acked.Load())
-	if inFlight == 0 {
-		t.Error("no submit was in flight at the kill")
-	}
-	close(errs)
-	for err := range errs {
-		t.Errorf("before the kill: %v", err)
-	}
+	killWhileBusy(t, in, cands, "submits", int64(len(cands)/2), func(c *examinee, a *deskClients) (bool, error) {
+		return false, c.submit(a)
+	})
 }
 
 func (c *examinee) submit(a *deskClients) error {

@@ -122,38 +122,48 @@ func loginAndStartAll(t *testing.T, a *deskClients, fx crashExam) []*examinee {
 // process once killAfterSaves per examinee are acknowledged, with saves in flight.
 func saveUntilKilled(t *testing.T, in *serverProc, cands []*examinee) {
 	t.Helper()
+	killWhileBusy(t, in, cands, "saves", int64(killAfterSaves*len(cands)), func(c *examinee, a *deskClients) (bool, error) {
+		ok, err := c.saveNext(a)
+		return ok && c.lastSeq < maxSavesBefore, err
+	})
+}
+
+// killWhileBusy has every examinee send requests at once, each next one when the last is
+// acknowledged, while work says there is more (its error: the request failed), and
+// SIGKILLs the process once want requests are acknowledged. A request must be in flight
+// at the kill, and none may fail before it.
+func killWhileBusy(t *testing.T, in *serverProc, cands []*examinee, what string, want int64, work func(*examinee, *deskClients) (more bool, err error)) {
+	t.Helper()
 	var acked, flying atomic.Int64
 	var killing atomic.Bool
 	errs := make(chan error, len(cands))
 	var wg sync.WaitGroup
 	a := newDeskClients(in.base)
 	for _, c := range cands {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.lastSeq < maxSavesBefore {
+		wg.Go(func() {
+			for more := true; more; {
 				flying.Add(1)
-				ok, err := c.saveNext(a)
+				var err error
+				more, err = work(c, a)
 				flying.Add(-1)
-				if ok {
-					acked.Add(1)
-					continue
+				if err != nil {
+					if !killing.Load() {
+						errs <- err
+					}
+					return
 				}
-				if !killing.Load() {
-					errs <- err
-				}
-				return
+				acked.Add(1)
 			}
-		}()
+		})
 	}
-	waitAcked(t, &acked, int64(killAfterSaves*len(cands)), errs)
+	waitAcked(t, &acked, want, errs)
 	killing.Store(true)
 	inFlight := flying.Load()
 	in.kill()
 	wg.Wait()
-	t.Logf("SIGKILL with %d saves unanswered (sent or queued; at most 64 on the wire) after %d acknowledged", inFlight, acked.Load())
+	t.Logf("SIGKILL with %d %s unanswered (sent or queued; at most 64 on the wire) after %d acknowledged", inFlight, what, acked.Load())
 	if inFlight == 0 {
-		t.Error("no save was in flight at the kill: the test proved nothing about a crash mid-request")
+		t.Errorf("no request of the %s was in flight at the kill: the test proved nothing about a crash mid-request", what)
 	}
 	close(errs)
 	for err := range errs {
