@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -72,6 +73,7 @@ func TestScaleOutTwoInstances(t *testing.T) {
 	t.Run("failed logins on A and B count together", func(t *testing.T) { throttleIsShared(t, a, b) })
 	t.Run("grant and revocation through A enforced by B", func(t *testing.T) { grantsPropagate(t, a, b) })
 	t.Run("export queued on A runs once and downloads from both", func(t *testing.T) { exportsAreShared(t, a, b) })
+	t.Run("error reports of imports refused on A download from B", func(t *testing.T) { importReportsAreShared(t, a, b) })
 	t.Run("exam sweep on both closes and marks each attempt once", func(t *testing.T) { sweepRunsOnce(t, a, b, clock) })
 }
 
@@ -139,18 +141,23 @@ func pollUntil(t *testing.T, what string, start time.Time, limit time.Duration, 
 // returns the status and body.
 func (in *scaleInstance) call(t *testing.T, method, path, token string, body any) (int, []byte) {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
+	if body == nil {
+		return in.send(t, method, path, token, "", nil)
 	}
-	req, err := http.NewRequest(method, in.base+path, rd)
+	b, _ := json.Marshal(body)
+	return in.send(t, method, path, token, "application/json", b)
+}
+
+// send is call with a body of the given content type, e.g. a multipart upload.
+func (in *scaleInstance) send(t *testing.T, method, path, token, contentType string, body []byte) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, in.base+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if strings.HasPrefix(token, "cookie:") {
 		req.AddCookie(&http.Cookie{Name: rbac.SessionCookie, Value: strings.TrimPrefix(token, "cookie:")})
@@ -283,4 +290,86 @@ func exportsAreShared(t *testing.T, a, b *scaleInstance) {
 		Where("id = ? AND status = 'done' AND claimed_at IS NOT NULL", job.ID).Scan(context.Background(), &runs); err != nil || runs != 1 {
 		t.Errorf("job row after the run: %d (%v)", runs, err)
 	}
+}
+
+// importReportsAreShared: the error report of a refused import is a row, so B serves the
+// same workbook as A to its uploader and nobody else: a roster import through the page
+// (exports/sheets) and a question import through the API (exams/bank).
+func importReportsAreShared(t *testing.T, a, b *scaleInstance) {
+	hr := a.login(t, "hr")
+	head := []any{"工号", "姓名", "身份证号", "电话", "机构代码", "所属机构", "岗位", "用工性质", "入职日期", "学历", "在岗"}
+	book := rosterBook(t, [][]any{head, {"QS9391", "王芳", "", "", "NO-SUCH", "", "综窗", "编外", "2025/9/1", "本科", ""}})
+	body, ct := multipartUpload(t, "roster.xlsx", string(book), map[string]string{"_csrf": a.csrf(t, hr)})
+	st, page := a.send(t, "POST", "/exports/roster/import", "cookie:"+hr, ct, body)
+	m := reportKey.FindSubmatch(page)
+	if st != http.StatusUnprocessableEntity || m == nil {
+		t.Fatalf("refused roster import on A: %d %.300s", st, page)
+	}
+	reportServedByBoth(t, a, b, "/exports/roster/import/report.xlsx?key="+string(m[1]), "cookie:"+hr, b.login(t, "hr.chengguan"))
+
+	trainer := a.login(t, "trainer")
+	aiken := "窗口受理时材料不齐全应当？\nA. 退回\nB. 一次性告知\nANSWER: Z\n"
+	body, ct = multipartUpload(t, "题目.txt", aiken, map[string]string{"format": "aiken", "levels": "5", "code": "2.1"})
+	st, resp := a.send(t, "POST", "/api/v1/questions/import", trainer, ct, body)
+	var fail struct {
+		ReportURL string `json:"report_url"`
+	}
+	if st != http.StatusBadRequest || json.Unmarshal(resp, &fail) != nil || !strings.Contains(fail.ReportURL, "key=") {
+		t.Fatalf("refused question import on A: %d %s", st, resp)
+	}
+	reportServedByBoth(t, a, b, fail.ReportURL, trainer, b.login(t, "admin"))
+}
+
+// reportServedByBoth fetches a report from B, then A, as its owner: the same workbook with
+// the error column; another user asking B gets 404.
+func reportServedByBoth(t *testing.T, a, b *scaleInstance, url, owner, other string) {
+	t.Helper()
+	var files [2][]byte
+	for i, in := range []*scaleInstance{b, a} {
+		var st int
+		if st, files[i] = in.call(t, "GET", url, owner, nil); st != http.StatusOK {
+			t.Fatalf("%s from %s: %d %.200s", url, [2]string{"B", "A"}[i], st, files[i])
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Errorf("%s: B and A serve different reports, %d and %d bytes", url, len(files[0]), len(files[1]))
+	}
+	if dump, err := exports.DumpBytes(files[0]); err != nil || !strings.Contains(dump, exports.ReportColumn) {
+		t.Errorf("%s from B (%v):\n%.300s", url, err, dump)
+	}
+	if st, body := b.call(t, "GET", url, other, nil); st != http.StatusNotFound {
+		t.Errorf("%s: another user fetched it from B: %d %.200s", url, st, body)
+	}
+}
+
+// csrf is the CSRF token of a session, for a form post with its cookie.
+func (in *scaleInstance) csrf(t *testing.T, token string) string {
+	t.Helper()
+	var me struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if st, body := in.call(t, "GET", "/api/v1/me", token, nil); st != http.StatusOK || json.Unmarshal(body, &me) != nil || me.CSRF == "" {
+		t.Fatalf("csrf token: %d %s", st, body)
+	}
+	return me.CSRF
+}
+
+// multipartUpload builds a form with one file and some fields.
+func multipartUpload(t *testing.T, filename, content string, fields map[string]string) ([]byte, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := w.CreateFormFile("file", filename)
+	if err == nil {
+		_, err = f.Write([]byte(content))
+	}
+	if err != nil || w.Close() != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), w.FormDataContentType()
 }

@@ -30,6 +30,7 @@ import (
 	"clerkskill/exams/practice"
 	"clerkskill/exams/session"
 	"clerkskill/exports/pay"
+	"clerkskill/exports/reports"
 	"clerkskill/exports/sheets"
 	"clerkskill/rbac"
 )
@@ -53,6 +54,7 @@ type Server struct {
 	Skills    *competency.Store
 	Pay       *pay.Store
 	Sheets    *sheets.Store
+	Reports   *reports.Store
 	cfg       Config
 	log       *slog.Logger
 }
@@ -113,7 +115,7 @@ func (s *Server) routes(pages *web.Renderer) {
 	r.Get("/api/v1/openapi.json", public, s.openAPI)
 	rbac.NewHandler(s.RBAC, s.Guards, pages).Routes(r)
 	exams.NewHandler(s.Standards, s.Guards, pages).Routes(r)
-	bank.NewHandler(s.Bank, s.Guards, pages).Routes(r)
+	bank.NewHandler(s.Bank, s.Guards, pages, s.Reports).Routes(r)
 	paper.NewHandler(s.Papers, s.Guards, pages).Routes(r)
 	practice.NewHandler(s.Practice, s.Guards, pages).Routes(r)
 	session.NewHandler(s.Sessions, s.RBAC, s.Guards, pages).Routes(r)
@@ -123,7 +125,7 @@ func (s *Server) routes(pages *web.Renderer) {
 	certify.NewHandler(s.Certify, s.Guards, pages).Routes(r)
 	competency.NewHandler(s.Skills, s.Guards, pages).Routes(r)
 	pay.NewHandler(s.Pay, s.Guards, pages).Routes(r)
-	sheets.NewHandler(s.Sheets, s.Guards, pages).Routes(r)
+	sheets.NewHandler(s.Sheets, s.Guards, pages, s.Reports).Routes(r)
 }
 
 // examStores opens the standard (storing the default profile on first start), the
@@ -181,6 +183,7 @@ func (s *Server) careerStores(cfg Config, now func() time.Time) {
 	s.Skills = competency.NewStore(s.DB, s.Standards, s.Courses, s.Certify, now)
 	s.Pay = pay.NewStore(s.DB, s.Certify, now)
 	s.Sheets = sheets.NewStore(s.DB, sheets.Deps{People: s.RBAC, Hours: s.Training, Dir: exportsDir(cfg)}, now)
+	s.Reports = reports.NewStore(s.DB, now)
 	wirePayJobs(s.Pay, s.Sheets, cfg.PayAsyncClerks)
 }
 
@@ -243,7 +246,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// janitor prunes expired sessions and old login attempts.
+// janitor prunes expired sessions, old login attempts and expired import error reports.
 func (s *Server) janitor(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()

@@ -88,7 +88,10 @@ func (h *Handler) importQuestions(c *fiber.Ctx) error {
 	}
 	d := importPage{Form: form, Report: rep}
 	if rep != nil {
-		d.ReportKey = importReports.Put(importActor(c), rep.WriteWorkbook)
+		var perr error
+		if d.ReportKey, perr = exports.PutReport(c.UserContext(), h.reports, importActor(c), rep.WriteWorkbook); perr != nil {
+			return perr
+		}
 	}
 	if d.Errors, err = importFormErrors(err); err != nil {
 		return err
@@ -122,17 +125,22 @@ type importFailure struct {
 	Rows        int        `json:"rows"`
 	TotalErrors int        `json:"total_errors"`
 	Errors      []RowError `json:"errors"`
-	ReportURL   string     `json:"report_url"`
+	ReportURL   string     `json:"report_url,omitempty"`
 }
 
 func (h *Handler) apiImportQuestions(c *fiber.Ctx) error {
 	qs, rep, err := h.runImport(c)
 	if err != nil && rep != nil {
-		key := importReports.Put(importActor(c), rep.WriteWorkbook)
-		return c.Status(fiber.StatusBadRequest).JSON(importFailure{
-			ErrorBody: web.ErrorBody{Error: web.ErrorMessage(err), Code: web.ErrorCode(err)},
-			Rows:      rep.Rows, TotalErrors: rep.Total, Errors: rep.Errors,
-			ReportURL: "/questions/import/report.xlsx?key=" + key})
+		key, perr := exports.PutReport(c.UserContext(), h.reports, importActor(c), rep.WriteWorkbook)
+		if perr != nil {
+			return perr
+		}
+		fail := importFailure{ErrorBody: web.ErrorBody{Error: web.ErrorMessage(err), Code: web.ErrorCode(err)},
+			Rows: rep.Rows, TotalErrors: rep.Total, Errors: rep.Errors}
+		if key != "" {
+			fail.ReportURL = "/questions/import/report.xlsx?key=" + key
+		}
+		return c.Status(fiber.StatusBadRequest).JSON(fail)
 	}
 	if err != nil {
 		return err
@@ -248,9 +256,9 @@ func (h *Handler) downloadReport(c *fiber.Ctx) error {
 	if key == "" {
 		return web.Errorf(web.EINVALID, "缺少错误报告编号")
 	}
-	b, ok := importReports.Get(importActor(c), key)
-	if !ok {
-		return web.Errorf(web.ENOTFOUND, "错误报告不存在或已过期，请重新上传文件")
+	b, err := h.reports.Get(c.UserContext(), importActor(c), key)
+	if err != nil {
+		return err
 	}
 	return sendWorkbook(c, "题目导入错误报告.xlsx", b)
 }
@@ -309,6 +317,3 @@ func sendWorkbook(c *fiber.Ctx, name string, b []byte) error {
 	c.Set(fiber.HeaderContentDisposition, "attachment; filename=\"questions.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
 	return c.Send(b)
 }
-
-// importReports keeps the error reports of refused imports for their uploader.
-var importReports = exports.NewReportCache()

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 
 	"clerkskill/app/web"
+	"clerkskill/exports"
 	"clerkskill/rbac"
 )
 
@@ -14,14 +15,16 @@ var OpenAPI []byte
 
 // Handler serves this package's pages and API.
 type Handler struct {
-	store  *Store
-	guards *rbac.Guards
-	pages  *web.Renderer
+	store   *Store
+	guards  *rbac.Guards
+	pages   *web.Renderer
+	reports exports.ReportStore
 }
 
-// NewHandler returns the handlers over store.
-func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler {
-	return &Handler{store: store, guards: guards, pages: pages}
+// NewHandler returns the handlers over store; the error reports of refused imports are
+// kept in reports.
+func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer, reports exports.ReportStore) *Handler {
+	return &Handler{store: store, guards: guards, pages: pages, reports: reports}
 }
 
 // Routes registers every route of the package with its guard: import and export in

@@ -46,7 +46,10 @@ func (h *Handler) importRoster(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		d.Error = web.ErrorMessage(err)
-		d.ReportKey = h.reports.Put(userID(c), func(w io.Writer) error { return res.Report.WriteWorkbook(w, SheetRoster) })
+		write := func(w io.Writer) error { return res.Report.WriteWorkbook(w, SheetRoster) }
+		if d.ReportKey, err = exports.PutReport(c.UserContext(), h.reports, userID(c), write); err != nil {
+			return err
+		}
 		d.Shown = res.Report.Errors[:min(len(res.Report.Errors), shownErrors)]
 		return h.renderExports(c, fiber.StatusUnprocessableEntity, &d)
 	}
@@ -70,9 +73,9 @@ func (h *Handler) downloadImportReport(c *fiber.Ctx) error {
 	if key == "" {
 		return web.Errorf(web.EINVALID, "缺少错误报告编号")
 	}
-	b, ok := h.reports.Get(userID(c), key)
-	if !ok {
-		return web.Errorf(web.ENOTFOUND, "错误报告不存在或已过期，请重新上传文件")
+	b, err := h.reports.Get(c.UserContext(), userID(c), key)
+	if err != nil {
+		return err
 	}
 	attachment(c, "花名册导入错误报告.xlsx")
 	return c.Send(b)

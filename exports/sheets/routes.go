@@ -20,12 +20,13 @@ type Handler struct {
 	store   *Store
 	guards  *rbac.Guards
 	pages   *web.Renderer
-	reports *exports.ReportCache
+	reports exports.ReportStore
 }
 
-// NewHandler returns the handlers over store.
-func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler {
-	return &Handler{store: store, guards: guards, pages: pages, reports: exports.NewReportCache()}
+// NewHandler returns the handlers over store; the error reports of refused roster imports
+// are kept in reports.
+func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer, reports exports.ReportStore) *Handler {
+	return &Handler{store: store, guards: guards, pages: pages, reports: reports}
 }
 
 // Routes registers every route of the package with its guard. HR and admins export the
