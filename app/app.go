@@ -44,6 +44,7 @@ func commands() []command {
 		{"export", "export questions|roster|certificates|assessment [--org CODE] -o FILE.xlsx  workbooks", runExport},
 		{"backup", "backup -o FILE                                  copy the whole database to one file while it runs", runBackup},
 		{"restore", "restore [-force] FILE                          replace the database with a backup, then migrate", runRestore},
+		{"files", "files import [-keep]                           move attachments and evidence from the data dir into the database", runFiles},
 		{"version", "version                                         print the version", runVersion},
 	}
 }

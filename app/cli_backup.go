@@ -76,7 +76,33 @@ func runBackup(env Env, args []string) error {
 		return err
 	}
 	writeln(env.Stdout, "backup written: %s, %d KiB in %v", out, st.Size()>>10, time.Since(start).Round(time.Millisecond))
+	warnFilesOutside(env, cfg)
 	return nil
+}
+
+// warnFilesOutside names the attachments and evidence still only under the data dir
+// (written by an earlier version): the backup holds every file in the database, not those.
+// It only warns: the backup itself is good.
+func warnFilesOutside(env Env, cfg Config) {
+	if cfg.DataDir == "" {
+		return
+	}
+	d, err := db.Open(env.Ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	left, err := filesNotInDatabase(env.Ctx, d, cfg.DataDir)
+	if err != nil {
+		writeln(env.Stdout, "warning: could not check the data dir for files outside the database: %v", err)
+		return
+	}
+	for _, ns := range fileSpaces {
+		if n := left[ns.Name]; n > 0 {
+			writeln(env.Stdout, "warning: %d file(s) under %s are not in the database, so not in this backup: run `clerkskill files import` first",
+				n, filepath.Join(cfg.DataDir, ns.Name))
+		}
+	}
 }
 
 func sqliteBackup(ctx context.Context, cfg Config, out string) error {

@@ -90,8 +90,14 @@ func TestBackupRestore(t *testing.T) {
 			src.must("created", "org", "add", "--code", "QS", "--name", "青山县政务服务中心", "--tier", "county")
 			src.must("created", "org", "add", "--code", "QS-CG", "--name", "城关镇便民服务中心", "--tier", "township", "--parent", "QS")
 			src.must("", "user", "add", "--name", "王", "--password", "Secret-pass-123", "wang")
+			files := seedFiles(t, src)
+			src.must("1 file(s) under "+filepath.Join(src.env["CLERKSKILL_DATA"], "evidence")+" are not in the database",
+				"backup", "-o", filepath.Join(t.TempDir(), "before-import.backup"))
+			src.must("1 stored", "files", "import")
 			file := filepath.Join(t.TempDir(), "clerkskill.backup")
-			src.must("backup written", "backup", "-o", file)
+			if out := src.must("backup written", "backup", "-o", file); strings.Contains(out, "warning") {
+				t.Errorf("backup after files import:\n%s", out)
+			}
 			src.fails("already exists", "backup", "-o", file)
 			want := counts(t, src)
 			if want["org_units"] != 2 || want["users"] < 1 {
@@ -103,6 +109,7 @@ func TestBackupRestore(t *testing.T) {
 			if diff := diffCounts(want, counts(t, dst)); diff != "" {
 				t.Errorf("restored counts differ: %s", diff)
 			}
+			checkFiles(t, dst, files)
 			dst.fails("-force", "restore", file)
 			dst.must("schema at version", "restore", "-force", file)
 			dst.must("2 unit(s)", "org", "list")

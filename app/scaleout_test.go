@@ -55,7 +55,8 @@ type scaleInstance struct {
 
 // TestScaleOutTwoInstances runs two servers over one PostgreSQL schema, each with its own
 // pool and listener, as two processes behind a load balancer would, and checks over HTTP
-// that sessions, grants, export jobs and the exam sweep are right whichever one answers.
+// that sessions, grants, export jobs, the exam sweep and uploaded files are right
+// whichever one answers.
 func TestScaleOutTwoInstances(t *testing.T) {
 	if len(dbtest.Dialects(t)) < 2 { // under CI=true a missing TEST_DATABASE_URL fails instead
 		t.Skip("several instances need PostgreSQL: set TEST_DATABASE_URL (SQLite serves one instance)")
@@ -75,6 +76,7 @@ func TestScaleOutTwoInstances(t *testing.T) {
 	t.Run("export queued on A runs once and downloads from both", func(t *testing.T) { exportsAreShared(t, a, b) })
 	t.Run("error reports of imports refused on A download from B", func(t *testing.T) { importReportsAreShared(t, a, b) })
 	t.Run("exam sweep on both closes and marks each attempt once", func(t *testing.T) { sweepRunsOnce(t, a, b, clock) })
+	t.Run("attachment uploaded on A downloads byte-identical from B", func(t *testing.T) { attachmentsAreShared(t, a, b) })
 }
 
 func openSharedPG(t *testing.T, dsn string) *bun.DB {

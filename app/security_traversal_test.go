@@ -22,8 +22,9 @@ import (
 
 // Security: path traversal. Uploaded attachment and evidence names full of ../, absolute
 // paths, backslashes, NUL, CR/LF and %2e%2e never reach the file system: stored files
-// have server-made names inside the data dir, the names shown and sent back in
-// Content-Disposition are plain labels, and ids made of dot-dot segments find nothing.
+// have server-made names (in the database; nothing is written under the data dir), the
+// names shown and sent back in Content-Disposition are plain labels, and ids made of
+// dot-dot segments find nothing.
 
 var hostileNames = []string{
 	"../../../../evil.pdf", `..\..\..\evil.pdf`, "/etc/cron.d/evil.pdf", `C:\Windows\evil.pdf`,
@@ -31,8 +32,8 @@ var hostileNames = []string{
 	`evil";.pdf`, "<script>alert(1)</script>.pdf", ".pdf", "..",
 }
 
-// storedName is the only shape of file the data dir may hold: random hex (and for
-// evidence a known extension), or a server-named export.
+// storedName is the only shape of a stored file's name: random hex (and for evidence a
+// known extension).
 var storedName = regexp.MustCompile(`^[0-9a-f]{32}(\.(pdf|png|jpg))?$`)
 
 func TestSecurityTraversal(t *testing.T) {
@@ -42,15 +43,14 @@ func TestSecurityTraversal(t *testing.T) {
 			env := dataDirEnv(t, d, filepath.Join(root, "data"))
 			fx := newFixture(t, env)
 			ids := uploadHostile(t, env, fx)
-			checkDataDir(t, root)
+			checkDataDir(t, env, root)
 			checkDownloads(t, env, ids)
 			checkDotDotPaths(t, env)
 		})
 	}
 }
 
-// dataDirEnv is a wired server keeping attachments, evidence and exports as files under
-// dir, as in production (apptest keeps them in memory).
+// dataDirEnv is a wired server with a data dir, as in production (apptest has none).
 func dataDirEnv(t *testing.T, dialect, dir string) *apptest.Env {
 	t.Helper()
 	env := apptest.New(t, dialect)
@@ -109,32 +109,33 @@ func checkLabel(t *testing.T, sent, label string) {
 	}
 }
 
-// checkDataDir proves nothing was written outside root/data and that every stored file
-// has a server-made name.
-func checkDataDir(t *testing.T, root string) {
+// checkDataDir proves uploads write nothing to the file system (their bytes are rows of
+// file_blobs, app/blobs), nothing escaped the data dir, and every stored file has a
+// server-made name.
+func checkDataDir(t *testing.T, env *apptest.Env, root string) {
 	t.Helper()
-	n := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		dir, base := filepath.Split(rel)
-		switch {
-		case dir == filepath.Join("data", "attachments")+string(filepath.Separator) && storedName.MatchString(base):
-			n++
-		case dir == filepath.Join("data", "evidence")+string(filepath.Separator) && storedName.MatchString(base):
-			n++
-		default:
-			t.Errorf("unexpected file %s in the data dir", rel)
-		}
+		t.Errorf("unexpected file %s in the data dir", rel)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 4 {
-		t.Fatalf("only %d stored files found under the data dir", n)
+	var names []string
+	if err := env.Srv.DB.NewSelect().TableExpr("file_blobs").Column("name").Scan(context.Background(), &names); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if !storedName.MatchString(name) {
+			t.Errorf("stored file named %q", name)
+		}
+	}
+	if len(names) < 4 {
+		t.Fatalf("only %d stored files found in the database", len(names))
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(root), "evil.pdf")); err == nil {
 		t.Errorf("a file escaped the data dir")

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/uptrace/bun"
 
+	"clerkskill/app/blobs"
 	"clerkskill/app/db"
 	"clerkskill/app/web"
 	"clerkskill/curriculum"
@@ -144,33 +145,19 @@ func (s *Server) examStores(ctx context.Context, now func() time.Time) error {
 	return nil
 }
 
-// curriculumStore opens courses, with attachments under the data dir (in memory when
-// there is none, as in tests).
+// curriculumStore opens courses, with attachments in the database (app/blobs), read
+// through to <data>/attachments where earlier versions kept them.
 func (s *Server) curriculumStore(cfg Config, now func() time.Time) error {
-	var files curriculum.Storage = curriculum.NewMemStorage()
-	if cfg.DataDir != "" {
-		dir, err := curriculum.NewDirStorage(filepath.Join(cfg.DataDir, "attachments"))
-		if err != nil {
-			return err
-		}
-		files = dir
-	}
+	files := blobs.New(s.DB, blobs.Attachments, cfg.DataDir, now)
 	s.Courses = curriculum.NewStore(s.DB, s.Standards, files, s.Bank, now)
 	s.Courses.SetHoursLedger(s.Training)
 	return nil
 }
 
-// trainingStore opens events and the hours ledger, with evidence files under the data
-// dir (in memory when there is none, as in tests).
+// trainingStore opens events and the hours ledger, with evidence files in the database
+// (app/blobs), read through to <data>/evidence where earlier versions kept them.
 func (s *Server) trainingStore(cfg Config, now func() time.Time) error {
-	var files training.Files = training.NewMemFiles()
-	if cfg.DataDir != "" {
-		dir, err := training.NewDirFiles(filepath.Join(cfg.DataDir, "evidence"))
-		if err != nil {
-			return err
-		}
-		files = dir
-	}
+	files := blobs.New(s.DB, blobs.Evidence, cfg.DataDir, now)
 	s.Training = training.NewStore(s.DB, files, now)
 	return nil
 }

@@ -16,8 +16,9 @@ import (
 	"clerkskill/app/web"
 )
 
-// Storage keeps attachment bytes under keys the store makes up; another implementation
-// (an object store, say) can replace the directory one.
+// Storage keeps attachment bytes under keys the store makes up. The server keeps them in
+// the database (app/blobs), so every instance serves them; DirStorage and MemStorage are
+// for tests.
 type Storage interface {
 	Put(ctx context.Context, key string, data []byte) error
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, int64, error) // the file and its size
@@ -103,7 +104,7 @@ func (d *DirStorage) Delete(_ context.Context, key string) error {
 	return nil
 }
 
-// MemStorage keeps files in memory: for tests and for a server without a data dir.
+// MemStorage keeps files in memory, for tests.
 type MemStorage struct {
 	mu    sync.Mutex
 	files map[string][]byte

@@ -17,8 +17,8 @@ import (
 	"clerkskill/app/web"
 )
 
-// Files keeps evidence files by a name the store chose. Another store (object storage)
-// can replace the directory one.
+// Files keeps evidence files by a name the store chose. The server keeps them in the
+// database (app/blobs), so every instance serves them; DirFiles is for tests.
 type Files interface {
 	Put(ctx context.Context, name string, data []byte) error
 	Open(ctx context.Context, name string) (io.ReadSeekCloser, int64, error) // the file and its size
@@ -89,7 +89,7 @@ func (d *DirFiles) Open(_ context.Context, name string) (io.ReadSeekCloser, int6
 // Path is where a name would live, for tests.
 func (d *DirFiles) Path(name string) string { return filepath.Join(d.dir, name) }
 
-// MemFiles keeps files in memory, for servers without a data directory (tests).
+// MemFiles keeps files in memory: for tests, and commands that read no evidence.
 type MemFiles struct {
 	mu    sync.Mutex
 	files map[string][]byte
