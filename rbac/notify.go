@@ -13,11 +13,12 @@ import (
 	"clerkskill/app/db"
 )
 
-// Several instances over one PostgreSQL database each hold every grant in memory. A
-// change to grants or to whether an account is active notifies the others on the
-// "grants" channel with the user's id (an empty payload: everyone's) when its transaction
-// commits; each instance's Watch reloads what it is told. SQLite serves one instance and
-// has nothing to tell.
+// Several instances over one PostgreSQL database each hold every grant in memory, and
+// the sessions they authenticated (session_cache.go). A change to grants, to an account
+// or to its sessions notifies the others on the "grants" channel with the user's id (an
+// empty payload: everyone's) when its transaction commits; each instance's Watch drops
+// the user's sessions and reloads their grants. SQLite serves one instance and has
+// nothing to tell.
 
 const grantsChannel = "grants"
 
@@ -57,10 +58,14 @@ func (s *Store) Watch(ctx context.Context, logf func(msg string, args ...any)) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := db.Listen(ctx, s.db, grantsChannel, func() {
+			s.sessions.dropUser(0)
 			s.watch.listening.Store(true)
 			s.watch.markAll()
 			backoff = 100 * time.Millisecond
-		}, s.watch.markPayload)
+		}, func(payload string) {
+			s.sessions.dropPayload(payload)
+			s.watch.markPayload(payload)
+		})
 		s.watch.listening.Store(false)
 		if ctx.Err() != nil || errors.Is(err, db.ErrNotListening) {
 			return

@@ -188,12 +188,14 @@ func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string)
 	if strings.HasPrefix(token, apiTokenPrefix) {
 		return s.authenticateAPIToken(ctx, token)
 	}
-	sess, u, err := s.findSession(ctx, hashToken(token))
+	hash := hashToken(token)
+	sess, u, err := s.lookupSession(ctx, hash)
 	if err != nil {
 		return nil, unauthorized(err)
 	}
 	now := s.now()
 	if now.Sub(sess.LastSeenAt) >= p.Idle || now.Sub(sess.CreatedAt) >= p.Absolute {
+		s.sessions.drop(hash)
 		_, _ = s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
 		return nil, web.Errorf(web.EUNAUTH, "登录已过期，请重新登录")
 	}
@@ -202,9 +204,26 @@ func (s *Store) Authenticate(ctx context.Context, p SessionPolicy, token string)
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		sess.LastSeenAt = now
+		s.sessions.touched(hash, now)
 		_, _ = s.db.NewUpdate().Model(sess).Column("last_seen_at").WherePK().Exec(ctx)
 	}
 	return &Principal{User: u, Session: sess, Roles: s.enf.Roles(u.ID)}, nil
+}
+
+// lookupSession is findSession, answered from the sessions kept while Watch listens.
+func (s *Store) lookupSession(ctx context.Context, hash string) (*Session, *User, error) {
+	listening := s.watch.listening.Load()
+	if listening {
+		if sess, u, ok := s.sessions.get(hash, s.now()); ok {
+			return sess, u, nil
+		}
+	}
+	gen := s.sessions.generation()
+	sess, u, err := s.findSession(ctx, hash)
+	if err == nil && u != nil && listening {
+		s.sessions.put(hash, sess, u, gen, s.now())
+	}
+	return sess, u, err
 }
 
 func unauthorized(err error) error {
@@ -214,10 +233,15 @@ func unauthorized(err error) error {
 	return err
 }
 
-// Logout ends one session.
+// Logout ends one session, here at once and on the other instances when they hear of it.
 func (s *Store) Logout(ctx context.Context, sess *Session) error {
-	_, err := s.db.NewDelete().Model(sess).WherePK().Exec(ctx)
-	return err
+	s.sessions.drop(sess.ID)
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model(sess).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		return grantsChanged(ctx, tx, sess.UserID)
+	})
 }
 
 // PruneExpired deletes sessions past their absolute lifetime and old login attempts.

@@ -14,10 +14,11 @@ import (
 // Store reads and writes the rbac tables. Public methods own their transaction; helpers
 // take a bun.IDB so they run inside it.
 type Store struct {
-	db    *bun.DB
-	enf   *Enforcer
-	now   func() time.Time
-	watch *grantWatch // changes other instances made, see Watch
+	db       *bun.DB
+	enf      *Enforcer
+	now      func() time.Time
+	watch    *grantWatch   // changes other instances made, see Watch
+	sessions *sessionCache // sessions authenticated here, while Watch listens
 }
 
 // NewStore returns a store over db with the given clock (time.Now when nil) and loads
@@ -31,7 +32,7 @@ func NewStore(d *bun.DB, now func() time.Time) (*Store, error) {
 		return nil, err
 	}
 	clock := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
-	return &Store{db: d, enf: enf, now: clock, watch: newGrantWatch()}, nil
+	return &Store{db: d, enf: enf, now: clock, watch: newGrantWatch(), sessions: newSessionCache()}, nil
 }
 
 // Enforcer returns the access checker kept in step with this store's grants.

@@ -61,10 +61,15 @@ func (s *Store) RevokeAPIToken(ctx context.Context, actor, id int64) error {
 // endAccess ends every session of the account and revokes its live API tokens inside tx,
 // auditing how many tokens went, and returns that count. A password change, a reset and a
 // deactivation all call it: whatever was issued on the strength of the old password or
-// the old standing stops working. Sessions and tokens are read from the database on every
-// request, never cached, so other instances refuse them from the commit on.
+// the old standing stops working. Tokens are read from the database on every request;
+// sessions kept by an instance (session_cache.go) are dropped here at once and on the
+// other instances when the notice sent at commit reaches them.
 func (s *Store) endAccess(ctx context.Context, tx bun.IDB, actor, userID int64, reason string) (int, error) {
+	s.sessions.dropUser(userID)
 	if _, err := tx.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return 0, err
+	}
+	if err := grantsChanged(ctx, tx, userID); err != nil { // other instances drop the sessions they keep
 		return 0, err
 	}
 	now := s.now()

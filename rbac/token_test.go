@@ -157,8 +157,9 @@ func TestDeactivationRevokesTokens(t *testing.T) {
 }
 
 // TestTokenRevocationReachesTheOtherInstance: another instance on the same database
-// refuses the revoked credentials at once (they are read from the database on every
-// request, not cached), well within the 2 s every change must reach the others in.
+// refuses the revoked credentials well within the 2 s every change must reach the others
+// in: tokens are read from the database on every request, and the sessions it kept
+// (session_cache.go) are dropped when the change's notice arrives.
 func TestTokenRevocationReachesTheOtherInstance(t *testing.T) {
 	da, dbB := sharedPostgres(t)
 	fx := newTokenFixture(t, da)
