@@ -72,6 +72,7 @@ func TestScaleOutTwoInstances(t *testing.T) {
 	}
 	t.Run("session made on A works on B", func(t *testing.T) { sessionsAreShared(t, a, b) })
 	t.Run("failed logins on A and B count together", func(t *testing.T) { throttleIsShared(t, a, b) })
+	t.Run("certificate look-ups on A and B count together", func(t *testing.T) { verifyLimitIsShared(t, a, b, clock) })
 	t.Run("grant and revocation through A enforced by B", func(t *testing.T) { grantsPropagate(t, a, b) })
 	t.Run("export queued on A runs once and downloads from both", func(t *testing.T) { exportsAreShared(t, a, b) })
 	t.Run("error reports of imports refused on A download from B", func(t *testing.T) { importReportsAreShared(t, a, b) })

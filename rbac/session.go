@@ -244,15 +244,18 @@ func (s *Store) Logout(ctx context.Context, sess *Session) error {
 	})
 }
 
-// PruneExpired deletes sessions past their absolute lifetime and old login attempts.
+// PruneExpired deletes sessions past their absolute lifetime, old login attempts and ended
+// rate-limit windows.
 func (s *Store) PruneExpired(ctx context.Context, p SessionPolicy) error {
 	now := s.now()
 	if _, err := s.db.NewDelete().Model((*Session)(nil)).
 		Where("created_at < ? OR last_seen_at < ?", now.Add(-p.Absolute), now.Add(-p.Idle)).Exec(ctx); err != nil {
 		return err
 	}
-	_, err := s.db.NewDelete().Model((*LoginAttempt)(nil)).Where("at < ?", now.Add(-24*time.Hour)).Exec(ctx)
-	return err
+	if _, err := s.db.NewDelete().Model((*LoginAttempt)(nil)).Where("at < ?", now.Add(-24*time.Hour)).Exec(ctx); err != nil {
+		return err
+	}
+	return s.pruneRateWindows(ctx, now)
 }
 
 func truncate(s string, n int) string {

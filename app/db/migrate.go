@@ -67,6 +67,9 @@ var macros = map[string][2]string{ // name: {postgres, sqlite}
 	"{{JSON}}": {"JSONB", "TEXT"},
 	"{{BLOB}}": {"BYTEA", "BLOB"},
 	"{{PATH}}": {`TEXT COLLATE "C"`, "TEXT"},
+	// UNLOGGED: a table whose rows may be lost in a crash (PostgreSQL empties it) in return
+	// for commits without a WAL flush.
+	"{{UNLOGGED}}": {"UNLOGGED", ""},
 }
 
 func expand(sqlText string, postgres bool) string {

@@ -17,13 +17,13 @@ type Handler struct {
 	store  *Store
 	guards *rbac.Guards
 	pages  *web.Renderer
-	// verifies throttles public certificate lookups per client address.
-	verifies *verifyLimiter
+	// verifies throttles public certificate lookups per client address (verifyLimit).
+	verifies *rbac.Limiter
 }
 
 // NewHandler returns the handlers over store.
 func NewHandler(store *Store, guards *rbac.Guards, pages *web.Renderer) *Handler {
-	return &Handler{store: store, guards: guards, pages: pages, verifies: newVerifyLimiter()}
+	return &Handler{store: store, guards: guards, pages: pages, verifies: rbac.NewLimiter(store.db, store.now, verifyLimit)}
 }
 
 // Routes registers every route of the package with its guard.

@@ -3,7 +3,6 @@ package certify
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"clerkskill/app/web"
@@ -75,42 +74,9 @@ func MaskName(name string) string {
 	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
 }
 
-// verifyLimiter bounds public lookups per client address: a fixed window of verifyWindow
-// with at most verifyPerWindow lookups. With the check character refusing typed guesses
-// before the database, this keeps anyone from walking the serials of a unit.
-type verifyLimiter struct {
-	mu      sync.Mutex
-	window  time.Time
-	counts  map[string]int
-	perIP   int
-	overall int
-	total   int
-}
-
-const (
-	verifyWindow    = time.Minute
-	verifyPerWindow = 20   // per client address
-	verifyOverall   = 2000 // all clients together, so rotating addresses gains little
-)
-
-func newVerifyLimiter() *verifyLimiter {
-	return &verifyLimiter{counts: map[string]int{}, perIP: verifyPerWindow, overall: verifyOverall}
-}
-
-// allow counts one lookup by ip and reports whether it may go ahead.
-func (l *verifyLimiter) allow(ip string, now time.Time) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.window) >= verifyWindow {
-		l.window, l.total = now, 0
-		clear(l.counts)
-	}
-	if l.counts[ip] >= l.perIP || l.total >= l.overall {
-		e := web.Errorf(web.ETHROTTLED, "查询过于频繁，请一分钟后再试")
-		e.RetryAfter = max(1, int((verifyWindow-now.Sub(l.window)+time.Second-1)/time.Second))
-		return e
-	}
-	l.counts[ip]++
-	l.total++
-	return nil
-}
+// verifyLimit bounds public lookups per client address. With the check character refusing
+// typed guesses before the database, this keeps anyone from walking the serials of a unit;
+// the overall cap keeps rotating addresses from gaining much. It is counted in the database,
+// so all instances together allow this much.
+var verifyLimit = rbac.Limit{Name: "verify", Window: time.Minute, PerKey: 20, Overall: 2000,
+	Message: "查询过于频繁，请一分钟后再试"}

@@ -1,8 +1,6 @@
 package certify
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"clerkskill/app/web"
@@ -16,7 +14,7 @@ type verifyPage struct {
 
 // verify looks a number up for an anonymous visitor, counted against their address.
 func (h *Handler) verify(c *fiber.Ctx, number string) (*Verification, error) {
-	if err := h.verifies.allow(c.IP(), time.Now()); err != nil {
+	if err := h.verifies.Allow(c.UserContext(), c.IP()); err != nil {
 		return nil, err
 	}
 	return h.store.Verify(c.UserContext(), number)
