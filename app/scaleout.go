@@ -7,10 +7,10 @@ import (
 )
 
 // Several instances may serve one PostgreSQL database behind a load balancer: sessions,
-// login throttling, exam state, export jobs and their files and import error reports are
-// rows, grants reach the other instances' enforcers by LISTEN/NOTIFY (rbac.Store.Watch),
-// and the scheduled jobs below run on one instance at a time by an advisory lock. SQLite
-// serves one instance.
+// login throttling and look-up limits, exam state, export jobs and their files, import
+// error reports, attachments and evidence are rows; grant changes and ended sessions reach
+// the other instances by LISTEN/NOTIFY (rbac.Store.Watch); the scheduled jobs below run
+// on one instance at a time by an advisory lock. SQLite serves one instance.
 
 // SweepExams is one round of the exam loop: close overdue attempts, then mark closed
 // ones. On PostgreSQL one instance sweeps at a time and the others skip the round; it
@@ -19,8 +19,8 @@ func (s *Server) SweepExams(ctx context.Context) (bool, error) {
 	return db.RunExclusive(ctx, s.DB, "exam-sweep", s.Sessions.Sweep)
 }
 
-// pruneSessions deletes expired sessions, old login attempts and expired import error
-// reports, on one instance at a time.
+// pruneSessions deletes expired sessions, old login attempts and look-up windows, and
+// expired import error reports, on one instance at a time.
 func (s *Server) pruneSessions(ctx context.Context) error {
 	_, err := db.RunExclusive(ctx, s.DB, "prune-sessions", func(ctx context.Context) error {
 		if err := s.RBAC.PruneExpired(ctx, s.Guards.Policy()); err != nil {
